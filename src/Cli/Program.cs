@@ -7,4 +7,5 @@ root.Subcommands.Add(ServeCommand.Create());
 root.Subcommands.Add(DoctorCommand.Create());
 root.Subcommands.Add(ApiKeyCommands.Create());
 root.Subcommands.Add(WorkerCommand.Create());
+root.Subcommands.Add(DbCommands.Create());
 return await root.Parse(args).InvokeAsync();
