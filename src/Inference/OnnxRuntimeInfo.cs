@@ -51,6 +51,7 @@ public sealed record OnnxRuntimeInfo
     /// <summary>As <see cref="Detect"/>, and also asks nvidia-smi for the GPU names (bounded to a few seconds).</summary>
     public static async Task<OnnxRuntimeInfo> DetectAsync(InferenceOptions? options = null, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var gpu = await GpuProbe.DetectAsync(cancellationToken).ConfigureAwait(false);
         return Build(options ?? new InferenceOptions(), gpu);
     }

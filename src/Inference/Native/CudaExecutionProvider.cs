@@ -1,9 +1,10 @@
 using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
 
 namespace Provenance.Inference.Native;
 
 /// <summary>Appends ONNX Runtime's CUDA execution provider to session options and explains why it failed.</summary>
-internal static unsafe class CudaExecutionProvider
+internal static unsafe partial class CudaExecutionProvider
 {
     internal const string ProviderLibrary = "libonnxruntime_providers_cuda.so";
     internal const string SharedLibrary = "libonnxruntime_providers_shared.so";
@@ -50,7 +51,10 @@ internal static unsafe class CudaExecutionProvider
     /// <summary>ONNX Runtime's message plus what this machine lacks, as one sentence for reports.</summary>
     internal static string Explain(OrtRuntime runtime, string ortMessage)
     {
-        var parts = new List<string> { "CUDA execution provider not used, running on CPU: " + ortMessage.Trim() };
+        // ONNX Runtime prefixes its messages with a source location; the sentence after it is what a reader needs.
+        var match = OrtMessageBody().Match(ortMessage);
+        var message = match.Success ? match.Groups[1].Value : ortMessage;
+        var parts = new List<string> { "CUDA execution provider not used, running on CPU: " + message.Trim() };
         if (ProviderLibrariesPresent(runtime) == false)
         {
             parts.Add($"{ProviderLibrary} and {SharedLibrary} are not installed beside {runtime.LibraryPath}");
@@ -64,4 +68,7 @@ internal static unsafe class CudaExecutionProvider
 
         return string.Join("; ", parts) + ".";
     }
+
+    [GeneratedRegex(@"\[ONNXRuntimeError\] : \d+ : \w+ : (.*)$", RegexOptions.Singleline)]
+    private static partial Regex OrtMessageBody();
 }
