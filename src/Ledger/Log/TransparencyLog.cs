@@ -55,7 +55,19 @@ public sealed class TransparencyLog : IAsyncDisposable
     /// <exception cref="LedgerWriteException">the entry could not be written.</exception>
     public async Task<LedgerReceipt> AppendAsync(LedgerEntry entry, CancellationToken ct)
     {
-        var sequenced = await _sequencer.SequenceAsync(entry, ct).ConfigureAwait(false);
+        SequencedEntry sequenced;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                sequenced = await _sequencer.SequenceAsync(entry, ct).ConfigureAwait(false);
+                break;
+            }
+            catch (SequencerFencedException) when (attempt < 3)
+            {
+                // Another process wrote the log; nothing of ours was written and the state is reloaded: try again.
+            }
+        }
         var checkpoint = await _publisher.WaitForSizeAsync(sequenced.Index + 1, ct).ConfigureAwait(false);
         var proof = await Reader.GetInclusionProofAsync(sequenced.Index, checkpoint.Checkpoint.Size, ct).ConfigureAwait(false);
         return new LedgerReceipt(sequenced.Index, sequenced.Data, proof, checkpoint.Note);
