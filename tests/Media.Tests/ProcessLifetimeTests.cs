@@ -138,4 +138,16 @@ public sealed class ProcessLifetimeTests : IDisposable
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("nosuchfilter", result.StderrTail);
     }
+
+    [Fact]
+    public async Task Start_OnLinux_GivesStdoutAOneMebibytePipe()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return; // pipe sizes are a Linux feature; elsewhere the default pipe is used
+        }
+        await using var process = await _runner.StartAsync(FfmpegTool.Ffmpeg, ["-hide_banner", "-nostdin", "-v", "error", "-version"], new FfmpegStartOptions(), CancellationToken.None);
+
+        Assert.Equal(1 << 20, PipeCapacity.SizeOf(process.StandardOutput));
+    }
 }
