@@ -39,7 +39,7 @@ internal static class MediaInput
         }
         if (info.Length == 0)
         {
-            throw new MediaException(MediaErrorKind.NotAVideo, $"'{full}' is empty (0 bytes)", full);
+            throw new MediaException(MediaErrorKind.NotAVideo, $"'{full}' is empty (0 bytes) or not a regular file", full);
         }
         limits.CheckFileSize(full, info.Length);
         return (full, info.Length);

@@ -166,4 +166,36 @@ public sealed class VideoProberTests : IDisposable
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Prober.ProbeAsync(clip, null, cancelled.Token));
         Assert.Empty(_runner.LiveProcessIds);
     }
+
+    [Fact]
+    public async Task Probe_FifoThatNeverGetsData_FailsAtOnceInsteadOfHanging()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+        var fifo = _temp.File("never.mp4");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo]))
+        {
+            await mkfifo.WaitForExitAsync();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        var error = await Assert.ThrowsAsync<MediaException>(() => Prober.ProbeAsync(fifo, null, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20)));
+
+        Assert.Equal(MediaErrorKind.NotAVideo, error.Kind);
+        Assert.Contains("not a regular file", error.Message);
+    }
+
+    [Fact]
+    public async Task Probe_PastItsTimeLimit_IsTimeoutAndLeavesNoProcess()
+    {
+        var clip = await TestClips.CreateAsync(TestClipKind.SmpteHdBars, 160, 120, 1, 10);
+
+        var error = await Assert.ThrowsAsync<MediaException>(() => Prober.ProbeAsync(clip, null, CancellationToken.None, timeout: TimeSpan.FromMilliseconds(1)));
+
+        Assert.Equal(MediaErrorKind.Timeout, error.Kind);
+        Assert.Equal(clip, error.Path);
+        Assert.Empty(_runner.LiveProcessIds);
+    }
 }
