@@ -72,7 +72,9 @@ internal static class MediaInput
     public static MediaException Classify(string fullPath, string what, int exitCode, string stderrTail)
     {
         var kind = MediaErrorKind.ToolFailed;
-        var reason = $"{what} failed with exit code {exitCode}";
+        var reason = exitCode > 128 && exitCode < 160 && OperatingSystem.IsLinux()
+            ? $"{what} was stopped by signal {exitCode - 128}"
+            : $"{what} failed with exit code {exitCode}";
         if (Contains(stderrTail, "No such file or directory") || Contains(stderrTail, "Permission denied"))
         {
             kind = MediaErrorKind.NotFound;
