@@ -8,4 +8,5 @@ root.Subcommands.Add(DoctorCommand.Create());
 root.Subcommands.Add(ApiKeyCommands.Create());
 root.Subcommands.Add(WorkerCommand.Create());
 root.Subcommands.Add(DbCommands.Create());
+root.Subcommands.Add(MediaCommands.Create());
 return await root.Parse(args).InvokeAsync();

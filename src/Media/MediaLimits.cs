@@ -2,10 +2,13 @@ namespace Provenance.Media;
 
 /// <summary>
 /// Bounds a caller accepts before any decoding starts, checked against the probe so a 20000x20000 or
-/// ten-hour header is refused cheaply. Bound from configuration section "Media:Limits".
+/// ten-hour header is refused cheaply. Bound from configuration section "Provenance:MediaLimits".
 /// </summary>
 public sealed record MediaLimits
 {
+    /// <summary>The configuration section these limits are bound from.</summary>
+    public const string ConfigurationSection = "Provenance:MediaLimits";
+
     /// <summary>Largest accepted file in bytes.</summary>
     public long MaxFileBytes { get; init; } = 4L << 30;
 
