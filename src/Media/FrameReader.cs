@@ -101,7 +101,6 @@ public sealed class FrameReader : IAsyncDisposable
         {
             args.AddRange(["-hwaccel", "cuda"]);
         }
-        args.AddRange(["-protocol_whitelist", MediaInput.ProtocolWhitelist]);
         if (options.Start is { } start && start > TimeSpan.Zero)
         {
             args.AddRange(["-ss", Seconds(start)]);
@@ -110,7 +109,7 @@ public sealed class FrameReader : IAsyncDisposable
         {
             args.AddRange(["-t", Seconds(duration)]);
         }
-        args.AddRange(["-i", MediaInput.Url(probe.Path)]);
+        args.AddRange(MediaInput.InputArguments(probe.Path, (options.Limits ?? MediaLimits.Default).AllowedContainers));
         args.AddRange(["-map", $"0:{probe.VideoStreamIndex}", "-an", "-sn", "-dn"]);
         var filters = new List<string>();
         if (options.SampleRate is { } rate)

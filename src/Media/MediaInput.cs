@@ -1,7 +1,9 @@
+using System.Text.RegularExpressions;
+
 namespace Provenance.Media;
 
 /// <summary>Checks an input path before a tool sees it and turns it into an unambiguous ffmpeg input URL.</summary>
-internal static class MediaInput
+internal static partial class MediaInput
 {
     /// <summary>Protocols a tool may open for our inputs: local files only (no network, no nested URLs).</summary>
     public const string ProtocolWhitelist = "file";
@@ -45,6 +47,20 @@ internal static class MediaInput
         return (full, info.Length);
     }
 
+    /// <summary>Input options that confine ffmpeg to local files and the allowed demuxers, then the input itself.</summary>
+    public static IEnumerable<string> InputArguments(string fullPath, string allowedContainers)
+    {
+        yield return "-protocol_whitelist";
+        yield return ProtocolWhitelist;
+        if (!string.IsNullOrWhiteSpace(allowedContainers))
+        {
+            yield return "-format_whitelist";
+            yield return allowedContainers;
+        }
+        yield return "-i";
+        yield return Url(fullPath);
+    }
+
     /// <summary>The ffmpeg input URL: the "file:" protocol makes names with ':' or a leading '-' safe.</summary>
     public static string Url(string fullPath) => "file:" + fullPath;
 
@@ -80,6 +96,12 @@ internal static class MediaInput
             kind = MediaErrorKind.NotFound;
             reason = "the file cannot be opened";
         }
+        else if (Contains(stderrTail, "Format not on whitelist"))
+        {
+            kind = MediaErrorKind.NotAVideo;
+            var demuxer = DemuxerNamed().Match(stderrTail);
+            reason = demuxer.Success ? $"it is a {demuxer.Groups[1].Value} file, not an accepted video container" : "its container is not an accepted video container";
+        }
         else if (Contains(stderrTail, "moov atom not found"))
         {
             kind = LooksLikeBmff(fullPath) ? MediaErrorKind.Corrupt : MediaErrorKind.NotAVideo;
@@ -105,4 +127,7 @@ internal static class MediaInput
     }
 
     private static bool Contains(string text, string value) => text.Contains(value, StringComparison.OrdinalIgnoreCase);
+
+    [GeneratedRegex(@"\[([^\s\]@]+) @ [^\]]*\] Format not on whitelist")]
+    private static partial Regex DemuxerNamed();
 }

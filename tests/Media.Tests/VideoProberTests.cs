@@ -198,4 +198,51 @@ public sealed class VideoProberTests : IDisposable
         Assert.Equal(clip, error.Path);
         Assert.Empty(_runner.LiveProcessIds);
     }
+
+    [Fact]
+    public async Task Probe_PlaylistPointingAtOtherFiles_IsRefusedWithoutOpeningThem()
+    {
+        var segment = await TestClips.RenderWithAsync("segment.ts", ["-f", "lavfi", "-i", "testsrc2=s=160x120:r=10:d=1", "-c:v", "libx264", "-preset", "ultrafast"]);
+        var playlist = _temp.File("upload.m3u8");
+        await File.WriteAllTextAsync(playlist, $"#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1,\n{segment}\n#EXT-X-ENDLIST\n");
+
+        var error = await Assert.ThrowsAsync<MediaException>(() => Prober.ProbeAsync(playlist, null, CancellationToken.None));
+
+        Assert.Equal(MediaErrorKind.NotAVideo, error.Kind);
+    }
+
+    [Fact]
+    public async Task Probe_StillImage_IsNotAVideo()
+    {
+        var image = await TestClips.RenderWithAsync("still.png", ["-f", "lavfi", "-i", "testsrc2=s=64x64:d=0.1", "-frames:v", "1"]);
+
+        var error = await Assert.ThrowsAsync<MediaException>(() => Prober.ProbeAsync(image, null, CancellationToken.None));
+
+        Assert.Equal(MediaErrorKind.NotAVideo, error.Kind);
+        Assert.Contains("png", error.Message);
+    }
+
+    [Fact]
+    public async Task Probe_ContainerOutsideTheConfiguredList_IsRefused()
+    {
+        var clip = await TestClips.CreateAsync(TestClipKind.SmpteHdBars, 160, 120, 1, 10);
+
+        var error = await Assert.ThrowsAsync<MediaException>(() => Prober.ProbeAsync(clip, new MediaLimits { AllowedContainers = "matroska,webm" }, CancellationToken.None));
+
+        Assert.Equal(MediaErrorKind.NotAVideo, error.Kind);
+        Assert.Contains("mov,mp4", error.Message);
+    }
+
+    [Fact]
+    public async Task Probe_WebmAndMpegTs_AreAcceptedByDefault()
+    {
+        var webm = await TestClips.RenderWithAsync("clip.webm", ["-f", "lavfi", "-i", "testsrc2=s=160x120:r=10:d=1", "-c:v", "libvpx-vp9", "-deadline", "realtime", "-b:v", "100k"]);
+        var ts = await TestClips.RenderWithAsync("clip.ts", ["-f", "lavfi", "-i", "testsrc2=s=160x120:r=10:d=1", "-c:v", "libx264", "-preset", "ultrafast"]);
+
+        var webmProbe = await Prober.ProbeAsync(webm, null, CancellationToken.None);
+        var tsProbe = await Prober.ProbeAsync(ts, null, CancellationToken.None);
+
+        Assert.Equal("vp9", webmProbe.Codec);
+        Assert.Equal("mpegts", tsProbe.Container);
+    }
 }
