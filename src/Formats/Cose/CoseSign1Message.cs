@@ -54,8 +54,17 @@ public sealed partial class CoseSign1Message
         }
     }
 
-    /// <summary>x5chain certificates (DER, end-entity first) from the protected header, else the unprotected one; empty when absent.</summary>
-    public IReadOnlyList<byte[]> CertificateChain => ReadCertificateChain(ProtectedHeaders) ?? ReadCertificateChain(UnprotectedHeaders) ?? [];
+    /// <summary>
+    /// x5chain certificates (DER, end-entity first) from the protected header, else the unprotected one, else the
+    /// legacy text label "x5chain" that early C2PA signers put in the unprotected header; empty when absent.
+    /// </summary>
+    public IReadOnlyList<byte[]> CertificateChain =>
+        ReadCertificateChain(ProtectedHeaders, CoseHeaderLabels.X5Chain)
+        ?? ReadCertificateChain(UnprotectedHeaders, CoseHeaderLabels.X5Chain)
+        ?? ReadCertificateChain(UnprotectedHeaders, LegacyX5ChainLabel)
+        ?? [];
+
+    private static readonly CborValue LegacyX5ChainLabel = "x5chain";
 
     /// <summary>Whether x5chain sits in the protected header (C2PA requires it there).</summary>
     public bool IsCertificateChainProtected => ProtectedHeaders.ContainsKey(CoseHeaderLabels.X5Chain);
@@ -146,15 +155,16 @@ public sealed partial class CoseSign1Message
                 if (key is not (CborInteger or CborTextString))
                     throw new CoseException(CoseErrorKind.Malformed, $"header label {key} is neither an integer nor text");
             }
-            ReadCertificateChain(headers);
+            ReadCertificateChain(headers, CoseHeaderLabels.X5Chain);
+            ReadCertificateChain(headers, LegacyX5ChainLabel);
         }
         if (message.UnprotectedHeaders.ContainsKey(CoseHeaderLabels.Algorithm))
             throw new CoseException(CoseErrorKind.Malformed, "alg must be in the protected header");
     }
 
-    private static List<byte[]>? ReadCertificateChain(CborMap headers)
+    private static List<byte[]>? ReadCertificateChain(CborMap headers, CborValue label)
     {
-        if (!headers.TryGetValue(CoseHeaderLabels.X5Chain, out var value))
+        if (!headers.TryGetValue(label, out var value))
             return null;
         switch (value)
         {

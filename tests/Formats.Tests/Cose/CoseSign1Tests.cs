@@ -187,6 +187,16 @@ public sealed class CoseSign1DecodeTests
     }
 
     [Fact]
+    public void CertificateChain_LegacyTextLabelInUnprotectedHeader_IsFound()
+    {
+        // 18([h'a10126', {"x5chain": [h'01', h'02']}, nil, h''])
+        var message = CoseSign1Message.Decode(Convert.FromHexString("d28443a10126a1677835636861696e824101410 2f640".Replace(" ", "")));
+
+        Assert.Equal([[1], [2]], message.CertificateChain);
+        Assert.False(message.IsCertificateChainProtected);
+    }
+
+    [Fact]
     public void Decode_UntaggedMessage_IsAccepted()
     {
         var message = CoseSign1Message.Decode(Convert.FromHexString("8443a10126a0f640"));
