@@ -70,7 +70,7 @@ public static class BmffOffsetTables
     internal static int Patch(byte[] buffer, long fileOffset, BmffBox box, Func<long, long> shift)
     {
         int patched = 0;
-        foreach (var node in Walk(box))
+        foreach (var (node, parentType) in Walk(box))
         {
             var header = node.Header;
             int contentStart = checked((int)(header.ContentOffset - fileOffset));
@@ -78,7 +78,8 @@ public static class BmffOffsetTables
             patched += node.Type switch
             {
                 "stco" or "co64" => PatchChunkOffsets(node.Type, content, shift, header.Offset),
-                "saio" when IsInSampleTable(box, node) => PatchSaio(content, shift, header.Offset),
+                // saio offsets are absolute only in a sample table; in a traf they are relative to the fragment base.
+                "saio" when parentType == "stbl" => PatchSaio(content, shift, header.Offset),
                 "tfhd" => PatchTfhd(content, shift, header.Offset),
                 "tfra" => PatchTfra(content, shift, header.Offset),
                 "cmov" => throw new BmffException("compressed movie headers ('cmov') cannot be patched", header.Offset),
@@ -89,17 +90,19 @@ public static class BmffOffsetTables
         return patched;
     }
 
-    private static IEnumerable<BmffBox> Walk(BmffBox root)
+    // Every box below and including root, with its parent's type ("" for the root).
+    private static IEnumerable<(BmffBox Box, string ParentType)> Walk(BmffBox root)
     {
-        yield return root;
-        foreach (var child in root.Children)
+        var stack = new Stack<(BmffBox, string)>();
+        stack.Push((root, ""));
+        while (stack.Count > 0)
         {
-            foreach (var descendant in Walk(child))
-                yield return descendant;
+            var (box, parentType) = stack.Pop();
+            yield return (box, parentType);
+            for (int i = box.Children.Count - 1; i >= 0; i--)
+                stack.Push((box.Children[i], box.Type));
         }
     }
-
-    private static bool IsInSampleTable(BmffBox root, BmffBox node) => root.Type == "moov" && root.Descendants("stbl").Any(stbl => stbl.Children.Contains(node));
 
     private static int PatchChunkOffsets(string type, Span<byte> content, Func<long, long> shift, long boxOffset)
     {
@@ -215,7 +218,7 @@ public static class BmffOffsetTables
 
     // sidx offsets are relative to the end of the sidx box: patch first_offset when an edit lands between the
     // sidx and the media it indexes; refuse edits inside the indexed range.
-    internal static int PatchSidx(byte[] buffer, BmffBoxHeader sidx, Func<long, long> shift)
+    internal static int PatchSidx(byte[] buffer, BmffBoxHeader sidx, long fileLength, Func<long, long> shift)
     {
         var content = buffer.AsSpan(sidx.HeaderLength);
         if (content.Length < 4)
@@ -236,8 +239,10 @@ public static class BmffOffsetTables
 
         // Positions are of bytes: the sidx's own end moves with the sidx, the media with its first and last byte.
         long anchor = sidx.End;
-        long start = checked(anchor + firstOffset);
-        long last = checked(start + referenced - 1);
+        if (firstOffset > fileLength - anchor || referenced > fileLength - anchor - firstOffset)
+            throw new BmffException("'sidx' indexes media beyond the end of the file", sidx.Offset);
+        long start = anchor + firstOffset;
+        long last = start + referenced - 1;
         long newAnchor = shift(sidx.Offset) + sidx.Size;
         long newFirst = shift(start) - newAnchor;
         if (referenced > 0 && shift(last) - shift(start) != referenced - 1)

@@ -101,7 +101,7 @@ public static class BmffRewriter
             }
             var bytes = LoadBox(input, box, options.MaxPatchedBoxBytes);
             patched += box.Type == "sidx"
-                ? BmffOffsetTables.PatchSidx(bytes, box, plan.Shift)
+                ? BmffOffsetTables.PatchSidx(bytes, box, layout.FileLength, plan.Shift)
                 : BmffOffsetTables.Patch(bytes, box.Offset, BmffReader.ReadTree(bytes, box.Offset, options.Reader), plan.Shift);
             output.Write(bytes);
             written += bytes.Length;

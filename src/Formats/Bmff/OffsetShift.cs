@@ -10,11 +10,13 @@ internal sealed class OffsetShift
     private readonly List<(int Index, BmffEdit.Insert Insert)> _inserts = [];
     private readonly Dictionary<long, (int Index, BmffEdit.Replace Replace)> _replacements = [];
 
+    private long _fileLength;
+
     public bool IsIdentity => _steps.All(step => step.Delta == 0) && _forbidden.Count == 0;
 
     public static OffsetShift Plan(BmffLayout layout, IReadOnlyList<BmffEdit> edits, BmffReaderOptions readerOptions)
     {
-        var plan = new OffsetShift();
+        var plan = new OffsetShift { _fileLength = layout.FileLength };
         var boundaries = new HashSet<long> { 0 };
         foreach (var box in layout.Boxes)
             boundaries.Add(box.End);
@@ -71,6 +73,8 @@ internal sealed class OffsetShift
 
     public long Shift(long offset)
     {
+        if (offset < 0 || offset > _fileLength)
+            throw new BmffException($"an offset points beyond the end of the {_fileLength}-byte file", offset);
         foreach (var (start, end) in _forbidden)
         {
             if (offset >= start && offset < end)

@@ -72,11 +72,12 @@ internal static class FuzzSamples
         long mdatStart = ftyp.Length + SmallC2paBox.Length + moovLength;
         byte[] moov = MoovFor(mdatStart + 8);
         byte[] mdat = Box("mdat", new byte[64]);
-        long moofStart = mdatStart + mdat.Length;
+        long moofStart = mdatStart + mdat.Length + SidxLength;
         byte[] moof = Box("moof", FullBox("mfhd", 0, 0, U32(1)), Box("traf", FullBox("tfhd", 0, 1, U32(1), U64((ulong)moofStart)), FullBox("trun", 0, 1, U32(1), U32(8), U32(16))));
         byte[] mdat2 = Box("mdat", new byte[16]);
+        byte[] sidx = FullBox("sidx", 0, 0, U32(1), U32(1000), U32(0), U32(0), [0, 0, 0, 1], U32((uint)(moof.Length + mdat2.Length)), U32(1000), U32(0x90000000));
         byte[] mfra = Box("mfra", FullBox("tfra", 0, 0, U32(1), U32(0), U32(1), U32(0), U32((uint)moofStart), [1, 1, 1]), FullBox("mfro", 0, 0, U32(16 + 12 + 20 + 16)));
-        return [.. ftyp, .. SmallC2paBox, .. moov, .. mdat, .. moof, .. mdat2, .. mfra, .. Box("free", new byte[4])];
+        return [.. ftyp, .. SmallC2paBox, .. moov, .. mdat, .. sidx, .. moof, .. mdat2, .. mfra, .. Box("free", new byte[4])];
 
         byte[] MoovFor(long firstChunk) => Box("moov",
             FullBox("mvhd", 0, 0, new byte[96]),
@@ -91,6 +92,9 @@ internal static class FuzzSamples
             Box("mvex", FullBox("trex", 0, 0, new byte[20])),
             udta);
     }
+
+    // sidx version 0 with one reference: 8 header + 4 version/flags + 20 fixed + 4 count + 12.
+    private const int SidxLength = 8 + 4 + 20 + 4 + 12;
 
     public static byte[] DeepCbor(int depth) =>
         [.. Enumerable.Range(0, depth).Select(i => (i % 3) switch { 0 => (byte)0x81, 1 => (byte)0xA1, _ => (byte)0xC6 }).SelectMany(b => b == 0xA1 ? new byte[] { 0xA1, 0x00 } : [b]), 0x00];

@@ -54,11 +54,37 @@ public sealed class BmffRewriterTests
     [Fact]
     public void Insert_PushingStcoPast32Bits_IsAClearError()
     {
-        var file = Concat(Ftyp(), Box("mdat", new byte[10]), MoovWith(Stco(uint.MaxValue - 10)));
+        // A sparse file just over 4 GiB: ftyp, moov whose stco points near the 32-bit limit, then a huge mdat.
+        var path = Path.Combine(Path.GetTempPath(), $"provenance-stco-{Guid.NewGuid():N}.mp4");
+        try
+        {
+            byte[] head = Concat(Ftyp(), MoovWith(Stco(uint.MaxValue - 10)));
+            long mdatSize = (1L << 32) + 100 - head.Length;
+            using (var file = File.Create(path))
+            {
+                file.Write(head);
+                file.Write([0, 0, 0, 1, .. "mdat"u8, .. U64((ulong)mdatSize)]);
+                file.SetLength(head.Length + mdatSize);
+            }
 
-        var error = Assert.Throws<BmffException>(() => Rewrite(file, layout => [new BmffEdit.Insert(layout.Ftyp!.Value.End, NewBox)]));
+            using var input = File.OpenRead(path);
+            var layout = BmffLayout.Read(input);
+            var error = Assert.Throws<BmffException>(() => BmffRewriter.Rewrite(input, Stream.Null, [new BmffEdit.Insert(layout.Ftyp!.Value.End, NewBox)]));
 
-        Assert.Contains("co64", error.Message);
+            Assert.Contains("co64", error.Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void ChunkOffsetBeyondTheFile_IsRefused()
+    {
+        var file = Concat(Ftyp(), Box("mdat", new byte[10]), MoovWith(Stco(1_000_000)));
+
+        Assert.Throws<BmffException>(() => Rewrite(file, layout => [new BmffEdit.Insert(layout.Ftyp!.Value.End, NewBox)]));
     }
 
     [Fact]
@@ -142,6 +168,28 @@ public sealed class BmffRewriterTests
         var stream = new MemoryStream(output);
         var newSidx = BmffLayout.Read(stream).Find("sidx")!.Value;
         Assert.Equal((uint)NewBox.Length, System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(BmffLayout.ReadContent(stream, newSidx).AsSpan(16)));
+    }
+
+    [Fact]
+    public void Insert_ShiftsSaioOffsetsInTheSampleTableOnly()
+    {
+        byte[] ftyp = Ftyp();
+        uint dataAt = (uint)ftyp.Length + 8;
+        byte[] saio = FullBox("saio", 0, 0, U32(1), U32(dataAt));
+        byte[] moov = Box("moov", Box("trak", Box("mdia", Box("minf", Box("stbl", Stco(dataAt), saio)))));
+        byte[] fragmentSaio = FullBox("saio", 0, 0, U32(1), U32(40));
+        var file = Concat(ftyp, Box("mdat", new byte[10]), moov, Box("moof", Box("traf", fragmentSaio)));
+
+        var (output, result) = Rewrite(file, layout => [new BmffEdit.Insert(layout.Ftyp!.Value.End, NewBox)]);
+
+        Assert.Equal(2, result.PatchedOffsets);
+        var stream = new MemoryStream(output);
+        var layout = BmffLayout.Read(stream);
+        var saioBoxes = BmffReader.ReadTree(stream, layout.Moov!.Value).Descendants("saio")
+            .Concat(BmffReader.ReadTree(stream, layout.Find("moof")!.Value).Descendants("saio"))
+            .Select(box => System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(BmffLayout.ReadContent(stream, box.Header).AsSpan(8)))
+            .ToList();
+        Assert.Equal([dataAt + (uint)NewBox.Length, 40u], saioBoxes);
     }
 
     [Fact]

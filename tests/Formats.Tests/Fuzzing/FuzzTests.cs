@@ -35,7 +35,7 @@ public sealed class FuzzTests
     {
         var target = FuzzTargets.Get(name);
         var seed = target.Seed();
-        // A BMFF file cut exactly between two top-level boxes is still a valid, shorter file.
+        // A BMFF file cut exactly between two top-level boxes may still be a valid, shorter file.
         var validCuts = name == "bmff"
             ? Provenance.Formats.Bmff.BmffLayout.Read(new MemoryStream(seed)).Boxes.Select(box => (int)box.End).ToHashSet()
             : [];
@@ -45,7 +45,7 @@ public sealed class FuzzTests
             var error = Record.Exception(() => target.Parse(truncated));
             if (validCuts.Contains(truncated.Length))
             {
-                Assert.Null(error);
+                Assert.True(error is null || target.DomainException.IsInstanceOfType(error), error?.ToString());
                 continue;
             }
             Assert.NotNull(error);
