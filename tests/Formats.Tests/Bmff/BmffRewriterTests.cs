@@ -193,6 +193,25 @@ public sealed class BmffRewriterTests
     }
 
     [Fact]
+    public void Insert_QuickTimeFileWithWideAtomAndSizeZeroMdat_KeepsMdatRunningToTheEnd()
+    {
+        byte[] ftyp = Ftyp("qt  ");
+        byte[] wide = Box("wide");
+        byte[] moovPlaceholder = MoovWith(Stco(0));
+        uint dataAt = (uint)(ftyp.Length + moovPlaceholder.Length + wide.Length + 8);
+        var file = Concat(ftyp, MoovWith(Stco(dataAt)), wide, [0, 0, 0, 0, .. "mdat"u8, 1, 2, 3, 4, 5, 6]);
+
+        var (output, _) = Rewrite(file, layout => [new BmffEdit.Insert(layout.Ftyp!.Value.End, NewBox)]);
+
+        var layout = BmffLayout.Read(new MemoryStream(output));
+        Assert.True(layout.IsQuickTime);
+        Assert.Equal(["ftyp", "uuid", "moov", "wide", "mdat"], layout.Boxes.Select(box => box.Type));
+        Assert.True(layout.Boxes[^1].ExtendsToEnd);
+        Assert.Equal([dataAt + NewBox.Length], ChunkOffsets(output));
+        Assert.Equal(1, output[(int)(dataAt + NewBox.Length)]);
+    }
+
+    [Fact]
     public void Rewrite_WithNoEdits_CopiesTheFileUnchanged()
     {
         var file = Concat(Ftyp(), Box("mdat", new byte[5000]), MoovWith(Stco(32)));
