@@ -25,6 +25,13 @@ public static class BmffBoxes
     public static async Task<List<BmffBox>> ReadTopLevelAsync(Stream stream, CancellationToken cancellationToken)
     {
         var boxes = new List<BmffBox>();
+        await ReadTopLevelAsync(stream, boxes, cancellationToken).ConfigureAwait(false);
+        return boxes;
+    }
+
+    /// <summary>As <see cref="ReadTopLevelAsync(Stream, CancellationToken)"/>, keeping the boxes read before a failure in <paramref name="boxes"/>.</summary>
+    public static async Task ReadTopLevelAsync(Stream stream, List<BmffBox> boxes, CancellationToken cancellationToken)
+    {
         long length = stream.Length;
         long at = 0;
         var header = new byte[32];
@@ -58,7 +65,6 @@ public static class BmffBoxes
             boxes.Add(new BmffBox(at, size, headerLength, type, userType));
             at += size;
         }
-        return boxes;
     }
 
     /// <summary>

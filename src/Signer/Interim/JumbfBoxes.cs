@@ -18,6 +18,8 @@ public sealed class JumbfSuperbox
     /// <summary>Offset of this superbox (its 8-byte header) in the store buffer.</summary>
     public required int Offset { get; init; }
     public required int Length { get; init; }
+    /// <summary>Length of this superbox's own header (8, or 16 with a large size).</summary>
+    public required int HeaderLength { get; init; }
     public List<JumbfSuperbox> Superboxes { get; } = [];
     /// <summary>Content boxes (not superboxes, not the description): type and payload range.</summary>
     public List<(string Type, int Offset, int Length)> ContentBoxes { get; } = [];
@@ -100,7 +102,7 @@ public static class JumbfBoxes
             }
             p += nul + 1;
         }
-        var box = new JumbfSuperbox { TypeUuid = typeUuid, Label = label, Toggles = toggles, Offset = offset, Length = length };
+        var box = new JumbfSuperbox { TypeUuid = typeUuid, Label = label, Toggles = toggles, Offset = offset, Length = length, HeaderLength = headerLength };
         at = dend;
         while (at < end)
         {
