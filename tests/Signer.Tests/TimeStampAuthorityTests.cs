@@ -24,6 +24,7 @@ public sealed class TimeStampAuthorityTests
         var (authority, _) = NewAuthority();
         var data = "counter-signature structure"u8.ToArray();
         var nonce = RandomNumberGenerator.GetBytes(8);
+        nonce[0] = (byte)((nonce[0] & 0x7F) | 0x01); // a positive INTEGER without a leading zero byte
         var request = Rfc3161TimestampRequest.CreateFromData(data, HashAlgorithmName.SHA256, nonce: nonce, requestSignerCertificates: true);
 
         var token = request.ProcessResponse(authority.Respond(request.Encode()), out _);

@@ -25,17 +25,11 @@ public static class C2paLabels
     /// <summary>The extended type of the ISO BMFF <c>uuid</c> box holding C2PA data.</summary>
     public static readonly byte[] BmffUuid = Convert.FromHexString("D8FEC3D61B0E483C92975828877EC481");
 
-    // JUMBF description box type UUIDs: 4 distinguishing bytes + 0011-0010-8000-00AA00389B71.
-    public static readonly byte[] StoreType = JumbfType("63327061");
-    public static readonly byte[] StandardManifestType = JumbfType("63326D61");
-    public static readonly byte[] UpdateManifestType = JumbfType("6332756D");
-    public static readonly byte[] AssertionStoreType = JumbfType("63326173");
-    public static readonly byte[] ClaimType = JumbfType("6332636C");
-    public static readonly byte[] SignatureType = JumbfType("63326373");
-    public static readonly byte[] CborContentType = JumbfType("63626F72");
-    public static readonly byte[] JsonContentType = JumbfType("6A736F6E");
-
-    private static byte[] JumbfType(string prefix) => Convert.FromHexString(prefix + "00110010800000AA00389B71");
+    /// <summary>
+    /// JUMBF type of the claim signature box, <c>c2cs</c> (63326373-0011-0010-8000-00AA00389B71). Kept here because
+    /// the shared <c>JumbfTypes.Signature</c> holds the bytes in the wrong order (<c>c2sc</c>), which c2pa-rs rejects.
+    /// </summary>
+    public static readonly Guid SignatureType = Provenance.Formats.Jumbf.JumbfTypes.C2pa(0x63326373);
 
     /// <summary>The absolute JUMBF URI of a box inside a manifest (<c>self#jumbf=/c2pa/LABEL/PATH</c>).</summary>
     public static string AbsoluteUri(string manifestLabel, string path) => $"self#jumbf=/c2pa/{manifestLabel}/{path}";

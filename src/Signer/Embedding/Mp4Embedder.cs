@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
+using Provenance.Formats.Cbor;
+using Provenance.Formats.Cose;
 using Provenance.Signer.C2pa;
 using Provenance.Signer.Interim;
 using Provenance.Signer.Manifest;
@@ -64,11 +66,10 @@ public static class Mp4Embedder
         // Existing C2PA boxes are replaced by ours.
         var kept = boxes.Where(b => !IsC2paBox(b)).ToList();
 
-        int protectedLength = ManifestComposer.ProtectedHeader(signer).Length;
-        int reservation = protectedLength + signer.ReservedSignatureSize + PadReservation + (timeStamper is null ? 0 : TimeStampReservation);
-        var composer = new ManifestComposer(manifest, reservation);
+        int reservation = ManifestComposer.UnpaddedSignatureSize(signer) + PadReservation + (timeStamper is null ? 0 : TimeStampReservation);
+        var composer = new ManifestComposer(manifest);
         var placeholderClaim = composer.Claim(out var placeholderAssertions);
-        var placeholderStore = composer.Store(placeholderClaim, placeholderAssertions, composer.PlaceholderSignature(signer), []);
+        var placeholderStore = composer.Store(placeholderClaim, placeholderAssertions, ManifestComposer.PlaceholderSignature(signer, reservation), []);
         var uuidHeader = C2paUuidBox.Header(placeholderStore.Length);
         long uuidSize = uuidHeader.Length + placeholderStore.Length;
 
@@ -134,12 +135,22 @@ public static class Mp4Embedder
         var bmffHash = hash.GetHashAndReset();
         composer.SetBmffHash(bmffHash);
         var claim = composer.Claim(out var assertionBoxes);
-        var protectedHeader = ManifestComposer.ProtectedHeader(signer);
-        var signature = signer.Sign(CoseSign1.SigStructure(protectedHeader, claim));
+        var message = CoseSign1.CreateDetached(claim, ManifestComposer.CoseSignerFor(signer));
         byte[]? token = null;
         if (timeStamper is not null)
-            token = await timeStamper.TimeStampAsync(CoseSign1.CounterSignatureStructure(protectedHeader, signature), cancellationToken).ConfigureAwait(false);
-        var cose = ManifestComposer.PaddedCose(protectedHeader, signature, token, reservation);
+        {
+            token = await timeStamper.TimeStampAsync(message.CounterSignatureToBeSigned(), cancellationToken).ConfigureAwait(false);
+            message.UnprotectedHeaders[CoseHeaderLabels.SigTst2] = new CborMap { { "tstTokens", new CborArray([new CborMap { { "val", token } }]) } };
+        }
+        byte[] cose;
+        try
+        {
+            cose = message.EncodePadded(reservation);
+        }
+        catch (CoseException e)
+        {
+            throw new EmbeddingException($"the claim signature does not fit its reserved {reservation} bytes", e);
+        }
         var store = composer.Store(claim, assertionBoxes, cose, []);
         if (store.Length != placeholderStore.Length) throw new InvalidOperationException("the signed manifest store changed size");
         output.Position = uuidOffset + uuidHeader.Length;

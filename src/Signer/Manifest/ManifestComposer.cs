@@ -1,7 +1,8 @@
 using System.Security.Cryptography;
 using Provenance.Formats.Cbor;
+using Provenance.Formats.Cose;
+using Provenance.Formats.Jumbf;
 using Provenance.Signer.C2pa;
-using Provenance.Signer.Interim;
 using Provenance.Signer.Signing;
 
 namespace Provenance.Signer.Manifest;
@@ -17,12 +18,11 @@ internal sealed class ManifestComposer
     private readonly ClipManifest _manifest;
     private readonly int _bmffIndex;
 
-    public ManifestComposer(ClipManifest manifest, int signatureReservation)
+    public ManifestComposer(ClipManifest manifest)
     {
         _manifest = manifest;
         Label = $"urn:c2pa:{Guid.NewGuid():D}";
         InstanceId = $"xmp:iid:{Guid.NewGuid():D}";
-        SignatureReservation = signatureReservation;
         _assertions.Add((C2paLabels.ActionsV2, Assertions.Actions(manifest)));
         var groups = manifest.SoftBindings.GroupBy(b => b.Algorithm, StringComparer.Ordinal).ToList();
         for (int i = 0; i < groups.Count; i++)
@@ -37,17 +37,16 @@ internal sealed class ManifestComposer
 
     public string Label { get; }
     public string InstanceId { get; }
-    public int SignatureReservation { get; }
 
     public void SetBmffHash(byte[] hash) => _assertions[_bmffIndex] = (C2paLabels.BmffHashV3, Assertions.BmffHash(hash));
 
-    /// <summary>The claim v2 CBOR referencing every assertion by hashed URI.</summary>
-    public byte[] Claim(out byte[][] assertionBoxes)
+    /// <summary>The claim v2 CBOR referencing every assertion by hashed URI, and the assertion superboxes.</summary>
+    public byte[] Claim(out JumbfSuperBox[] assertionBoxes)
     {
-        assertionBoxes = _assertions.Select(a => JumbfBoxes.Superbox(C2paLabels.CborContentType, a.Label, JumbfBoxes.ContentBox("cbor", a.Content.Encode()))).ToArray();
+        assertionBoxes = _assertions.Select(a => new JumbfSuperBox(JumbfTypes.Cbor, a.Label, JumbfContentBox.Cbor(a.Content.Encode()))).ToArray();
         var created = new CborArray();
         for (int i = 0; i < _assertions.Count; i++)
-            created.Add(new HashedUri(C2paLabels.AssertionUri(_assertions[i].Label), SHA256.HashData(assertionBoxes[i].AsSpan(8))).ToCbor());
+            created.Add(new HashedUri(C2paLabels.AssertionUri(_assertions[i].Label), SHA256.HashData(assertionBoxes[i].EncodeContents())).ToCbor());
         var generator = new CborMap { { "name", _manifest.ClaimGeneratorName } };
         if (_manifest.ClaimGeneratorVersion is { } v) generator.Add("version", v);
         var claim = new CborMap
@@ -63,36 +62,29 @@ internal sealed class ManifestComposer
     }
 
     /// <summary>The manifest store: earlier manifests (e.g. a parent's) first, this one last (active).</summary>
-    public byte[] Store(byte[] claim, byte[][] assertionBoxes, byte[] signature, IReadOnlyList<byte[]> earlierManifests)
+    public byte[] Store(byte[] claim, JumbfSuperBox[] assertionBoxes, byte[] signature, IReadOnlyList<JumbfSuperBox> earlierManifests)
     {
-        var assertionStore = JumbfBoxes.Superbox(C2paLabels.AssertionStoreType, C2paLabels.AssertionStore, assertionBoxes);
-        var claimBox = JumbfBoxes.Superbox(C2paLabels.ClaimType, C2paLabels.ClaimV2, JumbfBoxes.ContentBox("cbor", claim));
-        var signatureBox = JumbfBoxes.Superbox(C2paLabels.SignatureType, C2paLabels.Signature, JumbfBoxes.ContentBox("cbor", signature));
-        var manifest = JumbfBoxes.Superbox(C2paLabels.StandardManifestType, Label, assertionStore, claimBox, signatureBox);
-        return JumbfBoxes.Superbox(C2paLabels.StoreType, C2paLabels.ManifestStore, [.. earlierManifests, manifest]);
+        var manifest = new JumbfSuperBox(JumbfTypes.StandardManifest, Label,
+            new JumbfSuperBox(JumbfTypes.AssertionStore, C2paLabels.AssertionStore, assertionBoxes),
+            new JumbfSuperBox(JumbfTypes.Claim, C2paLabels.ClaimV2, JumbfContentBox.Cbor(claim)),
+            new JumbfSuperBox(C2paLabels.SignatureType, C2paLabels.Signature, JumbfContentBox.Cbor(signature)));
+        return new JumbfSuperBox(JumbfTypes.ManifestStore, C2paLabels.ManifestStore, [.. earlierManifests, manifest]).Encode();
     }
 
-    /// <summary>A signature of exactly <see cref="SignatureReservation"/> bytes that is all padding (for sizing).</summary>
-    public byte[] PlaceholderSignature(ISigner signer) =>
-        PaddedCose(ProtectedHeader(signer), new byte[signer.ReservedSignatureSize], timeStampToken: null, SignatureReservation);
+    public static CoseSigner CoseSignerFor(ISigner signer) =>
+        new((CoseAlgorithm)signer.CoseAlgorithm, toBeSigned => signer.Sign(toBeSigned), signer.Chain.Select(c => c.RawData).ToList());
 
-    public static byte[] ProtectedHeader(ISigner signer) =>
-        CoseSign1.EncodeProtectedHeader(signer.CoseAlgorithm, signer.Chain.Select(c => c.RawData).ToList());
-
-    /// <summary>COSE_Sign1 with <c>sigTst2</c> (when stamped) and a <c>pad</c> sized so the total is exactly <paramref name="size"/>.</summary>
-    public static byte[] PaddedCose(byte[] protectedHeader, byte[] signature, byte[]? timeStampToken, int size)
+    /// <summary>The size of the signature without padding or time-stamp (same protected header, a zero signature).</summary>
+    public static int UnpaddedSignatureSize(ISigner signer)
     {
-        int padLength = Math.Max(0, size - 64 - protectedHeader.Length - signature.Length - (timeStampToken?.Length ?? 0));
-        for (int attempt = 0; attempt < 8 && padLength >= 0; attempt++)
-        {
-            var unprotected = new CborMap();
-            if (timeStampToken is not null)
-                unprotected.Add("sigTst2", new CborMap { { "tstTokens", new CborArray([new CborMap { { "val", new CborByteString(timeStampToken) } }]) } });
-            unprotected.Add("pad", new CborByteString(new byte[padLength]));
-            var encoded = CoseSign1.Encode(protectedHeader, unprotected, signature);
-            if (encoded.Length == size) return encoded;
-            padLength += size - encoded.Length; // converges unless a length prefix boundary is straddled
-        }
-        throw new InvalidOperationException($"the claim signature does not fit its reserved {size} bytes");
+        var sizing = new CoseSigner((CoseAlgorithm)signer.CoseAlgorithm, _ => new byte[signer.ReservedSignatureSize], signer.Chain.Select(c => c.RawData).ToList());
+        return CoseSign1.CreateDetached([], sizing).Encode().Length;
+    }
+
+    /// <summary>A signature-sized placeholder: a zero signature padded to <paramref name="size"/> bytes.</summary>
+    public static byte[] PlaceholderSignature(ISigner signer, int size)
+    {
+        var sizing = new CoseSigner((CoseAlgorithm)signer.CoseAlgorithm, _ => new byte[signer.ReservedSignatureSize], signer.Chain.Select(c => c.RawData).ToList());
+        return CoseSign1.CreateDetached([], sizing).EncodePadded(size);
     }
 }

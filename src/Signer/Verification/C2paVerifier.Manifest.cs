@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Provenance.Formats.Cbor;
 using Provenance.Signer.C2pa;
+using Provenance.Formats.Jumbf;
 using Provenance.Signer.Interim;
 using Provenance.Signer.Manifest;
 
@@ -15,7 +16,7 @@ public static partial class C2paVerifier
     private sealed record ParsedClaim(CborMap Map, byte[] Bytes, int Version, List<HashedUri> References);
 
     /// <summary>Validates one manifest; for the active manifest also its hard binding. Returns the manifest's view.</summary>
-    private static async Task<ManifestView?> ValidateManifestAsync(StoreContext context, JumbfSuperbox manifest, List<ValidationStatus> statuses,
+    private static async Task<ManifestView?> ValidateManifestAsync(StoreContext context, JumbfSuperBox manifest, List<ValidationStatus> statuses,
         bool isActive, CancellationToken cancellationToken, int depth = 0)
     {
         var label = manifest.Label ?? "";
@@ -33,8 +34,8 @@ public static partial class C2paVerifier
         var signature = ValidateSignature(context, claim.Bytes, signatureBox, statusUrl, statuses);
         if (!signature.Validated) return BuildView(context, manifest, claim, signature.View);
 
-        var hardBindings = new List<(string Label, JumbfSuperbox Box)>();
-        var ingredients = new List<(string Label, JumbfSuperbox Box)>();
+        var hardBindings = new List<(string Label, JumbfSuperBox Box)>();
+        var ingredients = new List<(string Label, JumbfSuperBox Box)>();
         foreach (var reference in claim.References)
         {
             var box = context.Resolve(reference.Url, manifest);
@@ -46,7 +47,7 @@ public static partial class C2paVerifier
                 continue;
             }
             var alg = reference.Alg ?? (claim.Map.GetValueOrDefault("alg") as CborTextString)?.Value ?? "sha256";
-            var actual = Hash(alg, context.Contents(box));
+            var actual = Hash(alg, StoreContext.Contents(box));
             if (actual is null)
                 statuses.Add(new ValidationStatus(ValidationCodes.AlgorithmUnsupported, url, $"unsupported hash algorithm {alg}"));
             else if (!actual.AsSpan().SequenceEqual(reference.Hash))
@@ -65,10 +66,10 @@ public static partial class C2paVerifier
         return BuildView(context, manifest, claim, signature.View);
     }
 
-    private static ParsedClaim? ReadClaim(StoreContext context, JumbfSuperbox manifest, List<ValidationStatus> statuses)
+    private static ParsedClaim? ReadClaim(StoreContext context, JumbfSuperBox manifest, List<ValidationStatus> statuses)
     {
         var label = manifest.Label ?? "";
-        var claims = manifest.Superboxes.Where(b => b.TypeUuid.AsSpan().SequenceEqual(C2paLabels.ClaimType)).ToList();
+        var claims = manifest.SuperBoxes.Where(b => b.TypeId == JumbfTypes.Claim).ToList();
         var claimUrl = C2paLabels.AbsoluteUri(label, C2paLabels.ClaimV2);
         if (claims.Count == 0)
         {
@@ -82,7 +83,7 @@ public static partial class C2paVerifier
         }
         try
         {
-            var map = context.CborContent(claims[0], out var raw)?.AsMap();
+            var map = StoreContext.CborContent(claims[0], out var raw)?.AsMap();
             if (map is null || raw is null)
             {
                 statuses.Add(new ValidationStatus(ValidationCodes.ClaimMissing, claimUrl, "claim box has no CBOR content"));
@@ -102,11 +103,11 @@ public static partial class C2paVerifier
         }
     }
 
-    private static async Task CheckHardBindingAsync(StoreContext context, JumbfSuperbox manifest, ParsedClaim claim,
-        List<(string Label, JumbfSuperbox Box)> hardBindings, List<ValidationStatus> statuses, CancellationToken cancellationToken)
+    private static async Task CheckHardBindingAsync(StoreContext context, JumbfSuperBox manifest, ParsedClaim claim,
+        List<(string Label, JumbfSuperBox Box)> hardBindings, List<ValidationStatus> statuses, CancellationToken cancellationToken)
     {
         var label = manifest.Label ?? "";
-        bool update = manifest.TypeUuid.AsSpan().SequenceEqual(C2paLabels.UpdateManifestType);
+        bool update = manifest.TypeId == JumbfTypes.UpdateManifest;
         if (hardBindings.Count == 0)
         {
             if (!update) statuses.Add(new ValidationStatus(ValidationCodes.HardBindingsMissing, C2paLabels.AbsoluteUri(label, C2paLabels.ClaimV2), "claim is missing a hard binding"));
@@ -126,7 +127,7 @@ public static partial class C2paVerifier
         }
         try
         {
-            var content = context.CborContent(box, out _) ?? throw new BmffHashAssertionException("assertion has no CBOR content");
+            var content = StoreContext.CborContent(box, out _) ?? throw new BmffHashAssertionException("assertion has no CBOR content");
             var assertion = BmffHashCheck.Parse(content, (claim.Map.GetValueOrDefault("alg") as CborTextString)?.Value ?? "sha256");
             if (assertion.Hash is null)
             {
@@ -149,14 +150,14 @@ public static partial class C2paVerifier
         }
     }
 
-    private static async Task ValidateIngredientAsync(StoreContext context, JumbfSuperbox manifest, string ingredientLabel, JumbfSuperbox box,
+    private static async Task ValidateIngredientAsync(StoreContext context, JumbfSuperBox manifest, string ingredientLabel, JumbfSuperBox box,
         List<ValidationStatus> statuses, CancellationToken cancellationToken, int depth)
     {
         var url = C2paLabels.AbsoluteUri(manifest.Label ?? "", $"{C2paLabels.AssertionStore}/{ingredientLabel}");
         HashedUri? reference;
         try
         {
-            var map = context.CborContent(box, out _)?.AsMap();
+            var map = StoreContext.CborContent(box, out _)?.AsMap();
             var value = map?.GetValueOrDefault("activeManifest") ?? map?.GetValueOrDefault("c2pa_manifest");
             reference = value is null ? null : HashedUri.FromCbor(value);
         }
@@ -172,7 +173,7 @@ public static partial class C2paVerifier
             statuses.Add(new ValidationStatus(ValidationCodes.IngredientManifestMissing, url, $"ingredient manifest not found: {reference.Url}"));
             return;
         }
-        var actual = Hash(reference.Alg ?? "sha256", context.Contents(target));
+        var actual = Hash(reference.Alg ?? "sha256", StoreContext.Contents(target));
         if (actual is null || !actual.AsSpan().SequenceEqual(reference.Hash))
         {
             statuses.Add(new ValidationStatus(ValidationCodes.IngredientManifestMismatch, url, $"ingredient manifest hash does not match: {reference.Url}"));

@@ -2,7 +2,9 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.Pkcs;
 using System.Security.Cryptography.X509Certificates;
 using Provenance.Formats.Cbor;
+using Provenance.Formats.Cose;
 using Provenance.Signer.Certificates;
+using Provenance.Formats.Jumbf;
 using Provenance.Signer.Interim;
 
 namespace Provenance.Signer.Verification;
@@ -12,19 +14,22 @@ public static partial class C2paVerifier
     private sealed record SignatureOutcome(bool Validated, SignatureView? View);
 
     /// <summary>Validates the claim signature: time-stamp, certificate profile, trust, revocation, the signature itself.</summary>
-    private static SignatureOutcome ValidateSignature(StoreContext context, byte[] claimBytes, JumbfSuperbox signatureBox, string url,
+    private static SignatureOutcome ValidateSignature(StoreContext context, byte[] claimBytes, JumbfSuperBox signatureBox, string url,
         List<ValidationStatus> statuses)
     {
-        CoseSign1 cose;
+        CoseSign1Message cose;
         List<X509Certificate2> chain;
+        long? algId;
         try
         {
-            var cbor = signatureBox.ContentBoxes.FirstOrDefault(c => c.Type == "cbor");
-            if (cbor.Type is null) throw new CoseFormatException("signature box has no cbor content");
-            cose = CoseSign1.Decode(context.Store.AsMemory(cbor.Offset, cbor.Length));
+            var cbor = signatureBox.ContentBoxes.FirstOrDefault(c => c.Type == JumbfBoxTypes.Cbor)
+                ?? throw new CoseException(CoseErrorKind.Malformed, "signature box has no cbor content");
+            cose = CoseSign1Message.Decode(cbor.Payload);
+            if (cose.Payload is not null) throw new CoseException(CoseErrorKind.Malformed, "the claim signature must have a detached payload");
             chain = cose.CertificateChain.Select(der => X509CertificateLoader.LoadCertificate(der)).ToList();
+            algId = cose.ProtectedHeaders.GetValueOrDefault(CoseHeaderLabels.Algorithm) is CborInteger { Magnitude: < 1024 } a ? a.AsInt64() : null;
         }
-        catch (CoseFormatException e)
+        catch (CoseException e)
         {
             statuses.Add(new ValidationStatus(ValidationCodes.ClaimSignatureMismatch, url, $"claim signature unreadable: {e.Message}"));
             return new SignatureOutcome(false, null);
@@ -40,7 +45,6 @@ public static partial class C2paVerifier
             return new SignatureOutcome(false, null);
         }
         var signer = chain[0];
-        var algId = cose.Algorithm;
         var alg = algId is { } id ? SigningAlgorithms.FromCoseId(id) : null;
         bool ed25519 = algId == -8;
         var view = new SignatureView
@@ -81,10 +85,15 @@ public static partial class C2paVerifier
         else
             statuses.Add(new ValidationStatus(ValidationCodes.SigningCredentialUntrusted, url, "signing certificate untrusted"));
 
-        var toBeSigned = CoseSign1.SigStructure(cose.ProtectedBytes, claimBytes);
-        bool valid = ed25519
-            ? Ed25519.Verify(signer.PublicKey.ExportSubjectPublicKeyInfo(), toBeSigned, cose.Signature)
-            : VerifySignature(signer, alg!.Value, toBeSigned, cose.Signature);
+        bool valid;
+        try
+        {
+            valid = cose.VerifyDetached(claimBytes, signer);
+        }
+        catch (CoseException)
+        {
+            valid = false; // the certificate's key does not fit the algorithm
+        }
         if (!valid)
         {
             statuses.Add(new ValidationStatus(ValidationCodes.ClaimSignatureMismatch, url, "claim signature is not valid"));
@@ -93,24 +102,6 @@ public static partial class C2paVerifier
         statuses.Add(new ValidationStatus(ValidationCodes.ClaimSignatureInsideValidity, url, "claim signature valid"));
         statuses.Add(new ValidationStatus(ValidationCodes.ClaimSignatureValidated, url, "claim signature valid"));
         return new SignatureOutcome(true, view);
-    }
-
-    private static bool VerifySignature(X509Certificate2 signer, SigningAlgorithm alg, byte[] data, byte[] signature)
-    {
-        try
-        {
-            if (alg.IsEcdsa())
-            {
-                using var ec = signer.GetECDsaPublicKey();
-                return ec is not null && ec.VerifyData(data, signature, alg.Hash(), DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
-            }
-            using var rsa = signer.GetRSAPublicKey();
-            return rsa is not null && rsa.VerifyData(data, signature, alg.Hash(), RSASignaturePadding.Pss);
-        }
-        catch (CryptographicException)
-        {
-            return false;
-        }
     }
 
     /// <summary>True when <paramref name="leaf"/> chains (through <paramref name="intermediates"/>) to a configured anchor at <paramref name="at"/>.</summary>
@@ -141,11 +132,11 @@ public static partial class C2paVerifier
     }
 
     /// <summary>Validates <c>sigTst2</c> (or v1 <c>sigTst</c>); returns the time-stamp's time when it is valid and trusted.</summary>
-    private static (DateTimeOffset? Time, bool Present) ValidateTimeStamp(StoreContext context, CoseSign1 cose, byte[] claimBytes, string url,
+    private static (DateTimeOffset? Time, bool Present) ValidateTimeStamp(StoreContext context, CoseSign1Message cose, byte[] claimBytes, string url,
         List<ValidationStatus> statuses)
     {
-        bool v2 = cose.Unprotected.TryGetValue("sigTst2", out var container);
-        if (!v2 && !cose.Unprotected.TryGetValue("sigTst", out container)) return (null, false);
+        bool v2 = cose.UnprotectedHeaders.TryGetValue(CoseHeaderLabels.SigTst2, out var container);
+        if (!v2 && !cose.UnprotectedHeaders.TryGetValue(CoseHeaderLabels.SigTst, out container)) return (null, false);
         byte[] token;
         try
         {
@@ -162,8 +153,7 @@ public static partial class C2paVerifier
             statuses.Add(new ValidationStatus(ValidationCodes.TimeStampMalformed, url, "time-stamp container malformed"));
             return (null, true);
         }
-        var covered = v2 ? CoseSign1.CounterSignatureStructure(cose.ProtectedBytes, cose.Signature)
-            : new CborArray(["CounterSignature", new CborByteString(cose.ProtectedBytes), new CborByteString([]), new CborByteString(claimBytes)]).Encode();
+        var covered = v2 ? cose.CounterSignatureToBeSigned() : CoseSign1.SigStructure("CounterSignature", cose.ProtectedHeaderBytes, default, claimBytes);
 
         if (!Rfc3161TimestampToken.TryDecode(token, out var tst, out int read) || read != token.Length)
         {

@@ -1,32 +1,33 @@
 using Provenance.Formats.Cbor;
 using Provenance.Signer.C2pa;
+using Provenance.Formats.Jumbf;
 using Provenance.Signer.Interim;
 
 namespace Provenance.Signer.Verification;
 
 public static partial class C2paVerifier
 {
-    private static ManifestView BuildView(StoreContext context, JumbfSuperbox manifest, ParsedClaim claim, SignatureView? signature)
+    private static ManifestView BuildView(StoreContext context, JumbfSuperBox manifest, ParsedClaim claim, SignatureView? signature)
     {
-        var assertionStore = manifest.Superboxes.FirstOrDefault(b => b.TypeUuid.AsSpan().SequenceEqual(C2paLabels.AssertionStoreType));
-        var assertions = assertionStore?.Superboxes.Select(b => b.Label ?? "").ToList() ?? [];
+        var assertionStore = manifest.SuperBoxes.FirstOrDefault(b => b.TypeId == JumbfTypes.AssertionStore);
+        var assertions = assertionStore?.SuperBoxes.Select(b => b.Label ?? "").ToList() ?? [];
         var actions = new List<ActionView>();
         var softBindings = new List<SoftBindingView>();
         var ingredients = new List<IngredientView>();
-        foreach (var box in assertionStore?.Superboxes ?? [])
+        foreach (var box in assertionStore?.SuperBoxes ?? [])
         {
             var baseLabel = BaseLabel(box.Label ?? "");
             try
             {
-                if (baseLabel is C2paLabels.ActionsV2 or C2paLabels.Actions && context.CborContent(box, out _) is CborMap actionsMap
+                if (baseLabel is C2paLabels.ActionsV2 or C2paLabels.Actions && StoreContext.CborContent(box, out _) is CborMap actionsMap
                     && actionsMap.GetValueOrDefault("actions") is CborArray list)
                 {
                     foreach (var item in list.OfType<CborMap>())
                         actions.Add(new ActionView(Text(item, "action") ?? "", Text(item, "digitalSourceType"), Agent(item.GetValueOrDefault("softwareAgent")), Text(item, "when")));
                 }
-                else if (baseLabel == C2paLabels.SoftBinding && context.CborContent(box, out _) is CborMap soft)
+                else if (baseLabel == C2paLabels.SoftBinding && StoreContext.CborContent(box, out _) is CborMap soft)
                     softBindings.Add(new SoftBindingView(Text(soft, "alg") ?? "", (soft.GetValueOrDefault("blocks") as CborArray)?.Count ?? 0));
-                else if (baseLabel.StartsWith("c2pa.ingredient", StringComparison.Ordinal) && context.CborContent(box, out _) is CborMap ing)
+                else if (baseLabel.StartsWith("c2pa.ingredient", StringComparison.Ordinal) && StoreContext.CborContent(box, out _) is CborMap ing)
                 {
                     var active = ing.GetValueOrDefault("activeManifest") ?? ing.GetValueOrDefault("c2pa_manifest");
                     ingredients.Add(new IngredientView(Text(ing, "dc:title"), Text(ing, "dc:format"), Text(ing, "relationship"),

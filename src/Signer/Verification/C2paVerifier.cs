@@ -2,6 +2,7 @@ using Provenance.Formats.Cbor;
 using Provenance.Signer.C2pa;
 using Provenance.Signer.Certificates;
 using Provenance.Signer.Embedding;
+using Provenance.Formats.Jumbf;
 using Provenance.Signer.Interim;
 
 namespace Provenance.Signer.Verification;
@@ -68,23 +69,23 @@ public static partial class C2paVerifier
             return Invalid(statuses);
         }
 
-        JumbfSuperbox root;
+        JumbfSuperBox root;
         byte[] store = stores[0].Store;
         try
         {
             root = ParseStore(store);
         }
-        catch (JumbfFormatException e)
+        catch (JumbfException e)
         {
             statuses.Add(new ValidationStatus(ValidationCodes.ManifestInaccessible, null, $"manifest store unreadable: {e.Message}"));
             return Invalid(statuses);
         }
-        if (!root.TypeUuid.AsSpan().SequenceEqual(C2paLabels.StoreType) || root.Label != C2paLabels.ManifestStore)
+        if (root.TypeId != JumbfTypes.ManifestStore || root.Label != C2paLabels.ManifestStore)
         {
             statuses.Add(new ValidationStatus(ValidationCodes.ManifestInaccessible, null, "the C2PA box does not hold a manifest store"));
             return Invalid(statuses);
         }
-        var manifests = root.Superboxes.Where(IsManifest).ToList();
+        var manifests = root.SuperBoxes.Where(IsManifest).ToList();
         if (manifests.Count == 0)
         {
             statuses.Add(new ValidationStatus(ValidationCodes.ClaimMissing, null, "the manifest store has no manifest"));
@@ -107,59 +108,47 @@ public static partial class C2paVerifier
 
     private static C2paValidationResult Invalid(List<ValidationStatus> statuses) => new(C2paState.Invalid, statuses, null);
 
-    private static bool IsManifest(JumbfSuperbox box) =>
-        box.TypeUuid.AsSpan().SequenceEqual(C2paLabels.StandardManifestType) || box.TypeUuid.AsSpan().SequenceEqual(C2paLabels.UpdateManifestType);
+    private static bool IsManifest(JumbfSuperBox box) => box.TypeId == JumbfTypes.StandardManifest || box.TypeId == JumbfTypes.UpdateManifest;
 
     // The store may be followed by zero padding inside the uuid box, nothing else.
-    private static JumbfSuperbox ParseStore(byte[] payload)
+    private static JumbfSuperBox ParseStore(byte[] payload)
     {
-        if (payload.Length < 8) throw new JumbfFormatException("manifest store too short");
+        if (payload.Length < 8) throw new JumbfException("manifest store too short", 0);
         long size = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(payload);
-        if (size < 8 || size > payload.Length) throw new JumbfFormatException("manifest store size out of range");
-        if (payload.AsSpan((int)size).IndexOfAnyExcept((byte)0) >= 0) throw new JumbfFormatException("non-zero bytes after the manifest store");
-        return JumbfBoxes.Parse(payload.AsSpan(0, (int)size));
+        if (size < 8 || size > payload.Length) throw new JumbfException("manifest store size out of range", 0);
+        if (payload.AsSpan((int)size).IndexOfAnyExcept((byte)0) >= 0) throw new JumbfException("non-zero bytes after the manifest store", size);
+        return JumbfReader.Read(payload.AsMemory(0, (int)size));
     }
 
     /// <summary>Everything a manifest's validation needs from the file and its store.</summary>
-    private sealed record StoreContext(byte[] Store, JumbfSuperbox Root, Stream File, IReadOnlyList<BmffBox> Boxes, TrustList Trust)
+    private sealed record StoreContext(byte[] Store, JumbfSuperBox Root, Stream File, IReadOnlyList<BmffBox> Boxes, TrustList Trust)
     {
-        public ReadOnlySpan<byte> Contents(JumbfSuperbox box) => Store.AsSpan(box.Offset + box.HeaderLength, box.Length - box.HeaderLength);
+        public static ReadOnlySpan<byte> Contents(JumbfSuperBox box) => box.ContentsForHashing().Span;
 
-        /// <summary>Resolves a JUMBF URI (absolute <c>self#jumbf=/c2pa/...</c> or relative to <paramref name="manifest"/>).</summary>
-        public JumbfSuperbox? Resolve(string uri, JumbfSuperbox manifest)
+        /// <summary>Resolves a JUMBF URI (absolute <c>self#jumbf=/c2pa/...</c> or relative to <paramref name="manifest"/>); null when missing or ambiguous.</summary>
+        public JumbfSuperBox? Resolve(string uri, JumbfSuperBox manifest)
         {
             const string prefix = "self#jumbf=";
             if (!uri.StartsWith(prefix, StringComparison.Ordinal)) return null;
             var path = uri[prefix.Length..];
-            JumbfSuperbox? at;
-            if (path.StartsWith('/'))
+            try
             {
-                var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+                if (!path.StartsWith('/')) return manifest.FindPath(path);
+                var parts = path.Split('/', 2, StringSplitOptions.RemoveEmptyEntries);
                 if (parts.Length == 0 || parts[0] != C2paLabels.ManifestStore) return null;
-                at = Root;
-                foreach (var part in parts.Skip(1))
-                {
-                    at = at.Child(part);
-                    if (at is null) return null;
-                }
-                return at;
+                return parts.Length == 1 ? Root : Root.FindPath(parts[1]);
             }
-            at = manifest;
-            foreach (var part in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
+            catch (JumbfException)
             {
-                at = at.Child(part);
-                if (at is null) return null;
+                return null;
             }
-            return at;
         }
 
-        public CborValue? CborContent(JumbfSuperbox box, out byte[]? raw)
+        /// <summary>The CBOR content of a superbox (its first <c>cbor</c> box), or null when it has none.</summary>
+        public static CborValue? CborContent(JumbfSuperBox box, out byte[]? raw)
         {
-            raw = null;
-            var cbor = box.ContentBoxes.FirstOrDefault(c => c.Type == "cbor");
-            if (cbor.Type is null) return null;
-            raw = Store.AsSpan(cbor.Offset, cbor.Length).ToArray();
-            return CborValue.Decode(raw);
+            raw = box.ContentBoxes.FirstOrDefault(c => c.Type == JumbfBoxTypes.Cbor)?.Payload;
+            return raw is null ? null : CborValue.Decode(raw);
         }
     }
 }
