@@ -4,4 +4,8 @@ using Provenance.Cli.Commands;
 // The `provenance` command. Each area adds its commands in its own file under Commands/.
 var root = new RootCommand("Provenance: generate stamped clips, scan uploads, verify Content Credentials.");
 root.Subcommands.Add(ServeCommand.Create());
+root.Subcommands.Add(KeysCommands.Create());
+root.Subcommands.Add(SignCommands.Sign());
+root.Subcommands.Add(SignCommands.Verify());
+root.Subcommands.Add(TsaCommands.Create());
 return await root.Parse(args).InvokeAsync();
