@@ -161,7 +161,7 @@ public static class Mp4Embedder
             token is not null, outputLength);
     }
 
-    internal static bool IsC2paBox(BmffBox box) => box.Type == "uuid" && box.UserType is { } u && u.AsSpan().SequenceEqual(C2paLabels.BmffUuid);
+    public static bool IsC2paBox(BmffBox box) => box.Type == "uuid" && box.UserType is { } u && u.AsSpan().SequenceEqual(C2paLabels.BmffUuid);
 
     private static long MapOffset(List<BmffBox> kept, long[] outputOffsets, long inputOffset)
     {

@@ -8,7 +8,11 @@ namespace Provenance.Signer.Interim;
 // format library's BMFF support without touching the C2PA logic.
 
 /// <summary>An ISO BMFF structure that cannot be read safely.</summary>
-public sealed class BmffFormatException(string message) : Exception(message);
+public sealed class BmffFormatException(string message, long offset = -1) : Exception(message)
+{
+    /// <summary>File offset of the box that could not be read, or -1.</summary>
+    public long Offset { get; } = offset;
+}
 
 /// <summary>A top-level box: absolute offset, total size, header length and type (and extended type for <c>uuid</c>).</summary>
 public sealed record BmffBox(long Offset, long Size, int HeaderLength, string Type, byte[]? UserType)
@@ -38,7 +42,7 @@ public static class BmffBoxes
         while (at < length)
         {
             if (boxes.Count >= MaxTopLevelBoxes) throw new BmffFormatException("too many top-level boxes");
-            if (length - at < 8) throw new BmffFormatException($"trailing {length - at} bytes after the last box");
+            if (length - at < 8) throw new BmffFormatException($"trailing {length - at} bytes after the last box", at);
             stream.Position = at;
             int want = (int)Math.Min(header.Length, length - at);
             await stream.ReadExactlyAsync(header.AsMemory(0, want), cancellationToken).ConfigureAwait(false);
@@ -61,7 +65,7 @@ public static class BmffBoxes
                 userType = header.AsSpan(headerLength, 16).ToArray();
                 headerLength += 16;
             }
-            if (size < headerLength || size > length - at) throw new BmffFormatException($"box '{type}' at {at} has size {size} beyond the file");
+            if (size < headerLength || size > length - at) throw new BmffFormatException($"box '{type}' at {at} has size {size} beyond the file", at);
             boxes.Add(new BmffBox(at, size, headerLength, type, userType));
             at += size;
         }

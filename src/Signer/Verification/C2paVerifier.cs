@@ -29,17 +29,32 @@ public static partial class C2paVerifier
         var statuses = new List<ValidationStatus>();
         var boxes = new List<BmffBox>();
         string? structureError = null;
+        long brokenAt = -1;
         try
         {
             await BmffBoxes.ReadTopLevelAsync(stream, boxes, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is BmffFormatException or EndOfStreamException)
+        catch (BmffFormatException e)
+        {
+            structureError = e.Message;
+            brokenAt = e.Offset;
+        }
+        catch (EndOfStreamException e)
         {
             structureError = e.Message;
         }
 
         var c2paBoxes = boxes.Where(Mp4Embedder.IsC2paBox).ToList();
-        if (c2paBoxes.Count == 0) return new C2paValidationResult(C2paState.Absent, statuses, null);
+        if (c2paBoxes.Count == 0)
+        {
+            // A C2PA box whose size runs past the end of the file (truncated or damaged) is tampering, not absence.
+            if (brokenAt >= 0 && await StartsC2paBoxAsync(stream, brokenAt, cancellationToken).ConfigureAwait(false))
+            {
+                statuses.Add(new ValidationStatus(ValidationCodes.ManifestInaccessible, null, $"the C2PA box is damaged: {structureError}"));
+                return Invalid(statuses);
+            }
+            return new C2paValidationResult(C2paState.Absent, statuses, null);
+        }
         if (structureError is not null)
             statuses.Add(new ValidationStatus(ValidationCodes.GeneralError, null, $"the file's box structure is broken: {structureError}"));
 
@@ -103,7 +118,22 @@ public static partial class C2paVerifier
             statuses.Add(new ValidationStatus(ValidationCodes.GeneralError, null, $"file truncated: {e.Message}"));
             view = null;
         }
+        catch (Exception e) when (e is CborException or JumbfException or Formats.Cose.CoseException or System.Security.Cryptography.CryptographicException or BmffFormatException)
+        {
+            // Every parser layer reports its own problems as statuses; this keeps an unforeseen one a status too.
+            statuses.Add(new ValidationStatus(ValidationCodes.GeneralError, null, $"manifest could not be validated: {e.Message}"));
+            view = null;
+        }
         return new C2paValidationResult(C2paValidationResult.StateOf(statuses), statuses, view);
+    }
+
+    private static async Task<bool> StartsC2paBoxAsync(Stream stream, long offset, CancellationToken cancellationToken)
+    {
+        if (stream.Length - offset < 24) return false;
+        var header = new byte[24];
+        stream.Position = offset;
+        await stream.ReadExactlyAsync(header, cancellationToken).ConfigureAwait(false);
+        return header.AsSpan(4, 4).SequenceEqual("uuid"u8) && header.AsSpan(8, 16).SequenceEqual(C2paLabels.BmffUuid);
     }
 
     private static C2paValidationResult Invalid(List<ValidationStatus> statuses) => new(C2paState.Invalid, statuses, null);
