@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using Provenance.Signer.Embedding;
-using Provenance.Signer.Interim;
+using Provenance.Formats.Bmff;
 using Provenance.Signer.Verification;
 
 namespace Provenance.Signer.Tests;
@@ -32,7 +32,7 @@ public sealed class EmbeddingTests
         Assert.Equal(await FrameHashesAsync(input), await FrameHashesAsync(output));
         await using (var stream = File.OpenRead(output))
         {
-            var boxes = await BmffBoxes.ReadTopLevelAsync(stream, CancellationToken.None);
+            var boxes = BmffLayout.Read(stream).Boxes;
             Assert.Equal("ftyp", boxes[0].Type);
             Assert.True(Mp4Embedder.IsC2paBox(boxes[1]));
             Assert.Single(boxes, Mp4Embedder.IsC2paBox);

@@ -1,3 +1,4 @@
+using Provenance.Formats.Bmff;
 using Provenance.Signer.Certificates;
 using Provenance.Signer.Embedding;
 using Provenance.Signer.Verification;
@@ -67,7 +68,7 @@ public sealed class HostileInputTests
     {
         using var temp = new TempFolder();
         var (bytes, start, _) = await SignedBytesAsync(temp);
-        int store = (int)start + C2paUuidBox.HeaderLength;
+        int store = (int)start + C2paBmffBox.CreateManifest([]).Length; // the box header, purpose and merkle offset
         System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(store), size);
         var result = await VerifyAsync(bytes);
         Assert.Equal(C2paState.Invalid, result.State);
@@ -90,8 +91,7 @@ public sealed class HostileInputTests
             System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(nested.AsSpan(at + 8), jumd);
             "jumd"u8.CopyTo(nested.AsSpan(at + 12));
         }
-        var header = C2paUuidBox.Header(nested.Length);
-        var file = bytes[..(int)start].Concat(header).Concat(nested).ToArray();
+        var file = bytes[..(int)start].Concat(C2paBmffBox.CreateManifest(nested)).ToArray();
         var result = await VerifyAsync(file);
         Assert.Equal(C2paState.Invalid, result.State);
     }

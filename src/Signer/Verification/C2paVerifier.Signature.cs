@@ -5,7 +5,6 @@ using Provenance.Formats.Cbor;
 using Provenance.Formats.Cose;
 using Provenance.Signer.Certificates;
 using Provenance.Formats.Jumbf;
-using Provenance.Signer.Interim;
 
 namespace Provenance.Signer.Verification;
 
