@@ -10,4 +10,8 @@ root.Subcommands.Add(WorkerCommand.Create());
 root.Subcommands.Add(DbCommands.Create());
 root.Subcommands.Add(LedgerCommands.Create());
 root.Subcommands.Add(MediaCommands.Create());
+root.Subcommands.Add(KeysCommands.Create());
+root.Subcommands.Add(SignCommands.Sign());
+root.Subcommands.Add(SignCommands.Verify());
+root.Subcommands.Add(TsaCommands.Create());
 return await root.Parse(args).InvokeAsync();
