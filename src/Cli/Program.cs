@@ -4,4 +4,9 @@ using Provenance.Cli.Commands;
 // The `provenance` command. Each area adds its commands in its own file under Commands/.
 var root = new RootCommand("Provenance: generate stamped clips, scan uploads, verify Content Credentials.");
 root.Subcommands.Add(ServeCommand.Create());
+root.Subcommands.Add(DoctorCommand.Create());
+root.Subcommands.Add(ApiKeyCommands.Create());
+root.Subcommands.Add(WorkerCommand.Create());
+root.Subcommands.Add(DbCommands.Create());
+root.Subcommands.Add(MediaCommands.Create());
 return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# ./test.sh [dotnet test args...]: set up what is missing (tools the tests use included), then run every test.
+# Ends with one summary line: "Total: N passed, N failed, N skipped".
+set -uo pipefail
+cd "$(dirname "$0")"
+scripts/setup.sh --tests || exit 1
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+# Test assemblies run one at a time: on two cores, parallel assemblies only fight over ffmpeg and PostgreSQL.
+dotnet test Provenance.sln -c Release --no-build -v q --nologo -m:1 "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+awk '
+  /(Passed|Failed)!/ {
+    for (i = 1; i <= NF; i++) {
+      gsub(",", "", $(i+1))
+      if ($i == "Failed:") f += $(i+1)
+      if ($i == "Passed:") p += $(i+1)
+      if ($i == "Skipped:") s += $(i+1)
+    }
+    n++
+  }
+  END { printf "Total: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+exit "$status"
