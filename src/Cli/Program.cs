@@ -9,4 +9,5 @@ root.Subcommands.Add(ApiKeyCommands.Create());
 root.Subcommands.Add(WorkerCommand.Create());
 root.Subcommands.Add(DbCommands.Create());
 root.Subcommands.Add(MediaCommands.Create());
+root.Subcommands.Add(WatermarkCommands.Create());
 return await root.Parse(args).InvokeAsync();
