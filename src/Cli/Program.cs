@@ -14,4 +14,5 @@ root.Subcommands.Add(KeysCommands.Create());
 root.Subcommands.Add(SignCommands.Sign());
 root.Subcommands.Add(SignCommands.Verify());
 root.Subcommands.Add(TsaCommands.Create());
+root.Subcommands.Add(WatermarkCommands.Create());
 return await root.Parse(args).InvokeAsync();
