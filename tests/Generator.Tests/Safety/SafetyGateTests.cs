@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Provenance.Generator.Safety;
+using Provenance.Testing;
 
 namespace Provenance.Generator.Tests.Safety;
 
