@@ -6,7 +6,7 @@ public static class HealthApi
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "alive" }))
-            .WithName("Liveness").WithTags("Health");
+            .WithName("Liveness").WithTags("Health").DisableRateLimiting();
 
         app.MapGet("/readyz", async Task<IResult> (ReadinessProbe probe, CancellationToken ct) =>
             {
@@ -15,7 +15,7 @@ public static class HealthApi
                     ? TypedResults.Ok(report)
                     : TypedResults.Json(report, statusCode: StatusCodes.Status503ServiceUnavailable);
             })
-            .WithName("Readiness").WithTags("Health")
+            .WithName("Readiness").WithTags("Health").DisableRateLimiting()
             .Produces<ReadinessReport>(StatusCodes.Status200OK)
             .Produces<ReadinessReport>(StatusCodes.Status503ServiceUnavailable);
         return app;

@@ -1,4 +1,11 @@
+using Provenance.Api.Audit;
+using Provenance.Api.Auth;
 using Provenance.Api.Health;
+using Provenance.Api.Jobs;
+using Provenance.Api.Pages;
+using Provenance.Api.Scans;
+using Provenance.Api.Uploads;
+using Provenance.Media;
 
 namespace Provenance.Api.Hosting;
 
@@ -10,15 +17,42 @@ public static class ServiceRegistration
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.AddProvenanceCore(builder.Configuration);
+        builder.Services.AddApiKeyAuth(builder.Configuration);
+        builder.Services.Configure<UploadOptions>(builder.Configuration.GetSection("Provenance:Uploads"));
+        builder.Services.AddSingleton<UploadStore>();
+        builder.Services.AddSingleton<UploadRetention>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<UploadRetention>());
+        builder.Services.AddJobHandlers(builder.Configuration);
+        if (builder.Configuration.GetSection("Provenance:Jobs").Get<JobOptions>()?.InProcessWorkers ?? true)
+        {
+            builder.Services.AddJobWorkers();
+        }
         return builder;
     }
 
-    /// <summary>The parts shared by the HTTP host and the command line (database, readiness).</summary>
+    /// <summary>The parts shared by the HTTP host and the command line (database, media tools, jobs, keys).</summary>
     public static IServiceCollection AddProvenanceCore(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<DatabaseProvider>();
         services.AddHostedService(sp => sp.GetRequiredService<DatabaseProvider>());
+        services.AddSingleton(sp => new FfmpegRunner(configuration.GetSection("Provenance:Ffmpeg").Get<FfmpegOptions>() ?? new FfmpegOptions()));
         services.AddSingleton<ReadinessProbe>();
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<ApiKeyStore>();
+        services.Configure<JobOptions>(configuration.GetSection("Provenance:Jobs"));
+        services.AddSingleton<JobStore>();
+        services.AddSingleton<JobSubmission>();
+        services.Configure<CallbackOptions>(configuration.GetSection("Provenance:Callbacks"));
+        return services;
+    }
+
+    /// <summary>Workers that claim and run jobs in this process (the service by default, or <c>provenance worker</c>).</summary>
+    public static IServiceCollection AddJobWorkers(this IServiceCollection services)
+    {
+        services.AddSingleton<JobWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<JobWorker>());
+        services.AddHttpClient(nameof(CallbackDispatcher));
+        services.AddHostedService<CallbackDispatcher>();
         return services;
     }
 
@@ -26,8 +60,13 @@ public static class ServiceRegistration
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseAuthorization();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapHealthApi();
+        app.MapScansApi();
+        app.MapPages();
         return app;
     }
 }

@@ -1,0 +1,10 @@
+namespace Provenance.Api.Jobs;
+
+/// <summary>The handlers workers run, one per job kind.</summary>
+public static class JobHandlerRegistration
+{
+    public static IServiceCollection AddJobHandlers(this IServiceCollection services, IConfiguration configuration)
+    {
+        return services;
+    }
+}

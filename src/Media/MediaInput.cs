@@ -1,0 +1,106 @@
+namespace Provenance.Media;
+
+/// <summary>Checks an input path before a tool sees it and turns it into an unambiguous ffmpeg input URL.</summary>
+internal static class MediaInput
+{
+    /// <summary>Protocols a tool may open for our inputs: local files only (no network, no nested URLs).</summary>
+    public const string ProtocolWhitelist = "file";
+
+    /// <summary>
+    /// Resolves the path, throws <see cref="MediaException"/> NotFound / NotAVideo (empty) / LimitExceeded (size),
+    /// and returns the full path and its length.
+    /// </summary>
+    public static (string FullPath, long Length) Check(string path, MediaLimits limits)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        string full;
+        try
+        {
+            full = System.IO.Path.GetFullPath(path);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            throw new MediaException(MediaErrorKind.NotFound, $"'{path}' is not a valid path: {e.Message}", path, inner: e);
+        }
+        FileInfo info;
+        try
+        {
+            info = new FileInfo(full);
+            if (!info.Exists)
+            {
+                var what = Directory.Exists(full) ? "is a folder, not a file" : "does not exist";
+                throw new MediaException(MediaErrorKind.NotFound, $"'{full}' {what}", full);
+            }
+            _ = info.Length;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new MediaException(MediaErrorKind.NotFound, $"'{full}' cannot be read: {e.Message}", full, inner: e);
+        }
+        if (info.Length == 0)
+        {
+            throw new MediaException(MediaErrorKind.NotAVideo, $"'{full}' is empty (0 bytes)", full);
+        }
+        limits.CheckFileSize(full, info.Length);
+        return (full, info.Length);
+    }
+
+    /// <summary>The ffmpeg input URL: the "file:" protocol makes names with ':' or a leading '-' safe.</summary>
+    public static string Url(string fullPath) => "file:" + fullPath;
+
+    /// <summary>Whether the file starts like an ISO BMFF (MP4/MOV) file, so a parse failure means damage rather than a non-video.</summary>
+    public static bool LooksLikeBmff(string fullPath)
+    {
+        try
+        {
+            using var stream = File.OpenRead(fullPath);
+            Span<byte> head = stackalloc byte[8];
+            if (stream.ReadAtLeast(head, 8, throwOnEndOfStream: false) < 8)
+            {
+                return false;
+            }
+            var type = System.Text.Encoding.ASCII.GetString(head[4..]);
+            return type is "ftyp" or "moov" or "mdat" or "free" or "skip" or "wide" or "pnot" or "uuid";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Maps a tool failure on an input to the most useful error kind from its stderr.</summary>
+    public static MediaException Classify(string fullPath, string what, int exitCode, string stderrTail)
+    {
+        var kind = MediaErrorKind.ToolFailed;
+        var reason = $"{what} failed with exit code {exitCode}";
+        if (Contains(stderrTail, "No such file or directory") || Contains(stderrTail, "Permission denied"))
+        {
+            kind = MediaErrorKind.NotFound;
+            reason = "the file cannot be opened";
+        }
+        else if (Contains(stderrTail, "moov atom not found"))
+        {
+            kind = LooksLikeBmff(fullPath) ? MediaErrorKind.Corrupt : MediaErrorKind.NotAVideo;
+            reason = kind == MediaErrorKind.Corrupt ? "the MP4 is incomplete (no movie header; truncated?)" : "it is not a video file";
+        }
+        else if (Contains(stderrTail, "Invalid data found when processing input") && !LooksLikeBmff(fullPath))
+        {
+            kind = MediaErrorKind.NotAVideo;
+            reason = "it is not a video file";
+        }
+        else if (Contains(stderrTail, "partial file") || Contains(stderrTail, "corrupt") || Contains(stderrTail, "Invalid data")
+                 || Contains(stderrTail, "Error while decoding") || Contains(stderrTail, "error reading header"))
+        {
+            kind = MediaErrorKind.Corrupt;
+            reason = "the video is damaged or truncated";
+        }
+        else if (Contains(stderrTail, "not supported") || Contains(stderrTail, "Unknown encoder") || Contains(stderrTail, "Decoder") && Contains(stderrTail, "not found"))
+        {
+            kind = MediaErrorKind.Unsupported;
+            reason = "it uses a format this ffmpeg build cannot handle";
+        }
+        return new MediaException(kind, $"{what} of '{fullPath}': {reason}", fullPath, stderrTail);
+    }
+
+    private static bool Contains(string text, string value) => text.Contains(value, StringComparison.OrdinalIgnoreCase);
+}

@@ -1,0 +1,215 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Provenance.Api.Auth;
+using Provenance.Api.Jobs;
+using Provenance.Api.Tests.Infrastructure;
+
+namespace Provenance.Api.Tests.Service;
+
+public sealed class UploadTests : IClassFixture<UploadTests.SmallUploadFactory>
+{
+    private const int MaxBytes = 256 * 1024;
+    private readonly SmallUploadFactory _service;
+
+    public UploadTests(SmallUploadFactory service) => _service = service;
+
+    public sealed class SmallUploadFactory : ServiceFactory
+    {
+        public SmallUploadFactory()
+        {
+            Settings["Provenance:Uploads:MaxBytes"] = MaxBytes.ToString();
+            Settings["Provenance:Uploads:MinBytesPerSecond"] = "50000";
+            Settings["Provenance:Uploads:MinRateGrace"] = "00:00:01";
+            Settings["Provenance:Jobs:InProcessWorkers"] = "false";
+        }
+    }
+
+    private string UploadsFolder => Path.Combine(_service.DataDirectory, "uploads");
+
+    private int StoredUploads => Directory.Exists(UploadsFolder) ? Directory.GetFiles(UploadsFolder).Length : 0;
+
+    [Fact]
+    public async Task RawBodyUpload_Answers202WithLocation_AndStatusIsQueued()
+    {
+        var client = await _service.ClientWithKeyAsync(ApiKeyScopes.Scan);
+        var content = new ByteArrayContent(new byte[5000]);
+        content.Headers.ContentType = new MediaTypeHeaderValue("video/mp4");
+        var response = await client.PostAsync("/v1/scans", content);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var accepted = await response.Content.ReadFromJsonAsync<JobAccepted>();
+        Assert.NotNull(accepted);
+        Assert.Equal($"/v1/scans/{accepted.Id}", response.Headers.Location?.ToString());
+
+        var status = await client.GetFromJsonAsync<JsonElement>(accepted.StatusUrl);
+        Assert.Equal("queued", status.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Null, status.GetProperty("report").ValueKind);
+    }
+
+    [Fact]
+    public async Task DeclaredOversizeUpload_IsRefusedWith413BeforeTheBodyIsRead()
+    {
+        var client = await _service.ClientWithKeyAsync(ApiKeyScopes.Scan);
+        var body = new CountingStream(MaxBytes * 8);
+        var content = new StreamContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("video/mp4");
+        content.Headers.ContentLength = MaxBytes * 8;
+        var before = StoredUploads;
+        var response = await client.PostAsync("/v1/scans", content);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.True(body.BytesRead < MaxBytes, $"server read {body.BytesRead} bytes of a body it should have refused");
+        Assert.Equal(before, StoredUploads);
+    }
+
+    [Fact]
+    public async Task ChunkedOversizeUpload_IsCutOffWhileStreaming_AndLeavesNoFile()
+    {
+        var client = await _service.ClientWithKeyAsync(ApiKeyScopes.Scan);
+        var body = new CountingStream(MaxBytes * 8);
+        var content = new StreamContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        var before = StoredUploads;
+        var response = await client.PostAsync("/v1/scans", content);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.True(body.BytesRead < MaxBytes * 2, $"server read {body.BytesRead} bytes, past its limit");
+        Assert.Equal(before, StoredUploads);
+    }
+
+    [Fact]
+    public async Task SlowUpload_TimesOutWith408_AndLeavesNoFile()
+    {
+        var client = await _service.ClientWithKeyAsync(ApiKeyScopes.Scan);
+        var content = new StreamContent(new TricklingStream(chunk: 100, delay: TimeSpan.FromMilliseconds(200), total: 100_000));
+        content.Headers.ContentType = new MediaTypeHeaderValue("video/mp4");
+        var before = StoredUploads;
+        var response = await client.PostAsync("/v1/scans", content);
+        Assert.Equal(HttpStatusCode.RequestTimeout, response.StatusCode);
+        Assert.Equal(before, StoredUploads);
+    }
+
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/json")]
+    [InlineData("image/png")]
+    public async Task WrongContentType_Answers415(string type)
+    {
+        var client = await _service.ClientWithKeyAsync(ApiKeyScopes.Scan);
+        var content = new ByteArrayContent(new byte[100]);
+        content.Headers.ContentType = new MediaTypeHeaderValue(type);
+        var response = await client.PostAsync("/v1/scans", content);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task EmptyUpload_Answers400()
+    {
+        var client = await _service.ClientWithKeyAsync(ApiKeyScopes.Scan);
+        var content = new ByteArrayContent([]);
+        content.Headers.ContentType = new MediaTypeHeaderValue("video/mp4");
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.PostAsync("/v1/scans", content)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("../../etc/passwd", "passwd")]
+    [InlineData("..\\..\\windows\\system.ini", "system.ini")]
+    [InlineData("/absolute/clip.mp4", "clip.mp4")]
+    [InlineData("....//....//x.mp4", "x.mp4")]
+    public async Task MultipartFileNameWithPathTraversal_IsStoredOnlyAsAHarmlessLabel(string name, string label)
+    {
+        var client = await _service.ClientWithKeyAsync(ApiKeyScopes.Scan);
+        using var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(new byte[2048]);
+        file.Headers.ContentType = new MediaTypeHeaderValue("video/mp4");
+        form.Add(file, "file", name);
+        var response = await client.PostAsync("/v1/scans", form);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var accepted = (await response.Content.ReadFromJsonAsync<JobAccepted>())!;
+
+        var job = await _service.Services.GetRequiredService<JobStore>().GetAsync(accepted.Id, CancellationToken.None);
+        Assert.NotNull(job);
+        Assert.Equal(label, job.Input.GetProperty("originalName").GetString());
+        var stored = job.Input.GetProperty("uploadPath").GetString()!;
+        Assert.Equal(Path.GetFullPath(UploadsFolder), Path.GetDirectoryName(stored));
+        Assert.True(File.Exists(stored));
+        Assert.Equal(2048, new FileInfo(stored).Length);
+    }
+
+    [Fact]
+    public async Task UnknownScanId_Answers404Problem()
+    {
+        var response = await _service.CreateClient().GetAsync($"/v1/scans/{Guid.NewGuid()}");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.NotFound, (await _service.CreateClient().GetAsync($"/v1/scans/{Guid.NewGuid()}/report.html")).StatusCode);
+    }
+
+    [Fact]
+    public async Task BadCallbackUrl_Answers400()
+    {
+        var client = await _service.ClientWithKeyAsync(ApiKeyScopes.Scan);
+        var content = new ByteArrayContent(new byte[100]);
+        content.Headers.ContentType = new MediaTypeHeaderValue("video/mp4");
+        var response = await client.PostAsync("/v1/scans?callbackUrl=" + Uri.EscapeDataString("file:///etc/passwd"), content);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    /// <summary>A body of zeros that counts how much of it was read.</summary>
+    private sealed class CountingStream(long length) : Stream
+    {
+        public long BytesRead { get; private set; }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var n = (int)Math.Min(count, length - BytesRead);
+            Array.Clear(buffer, offset, n);
+            BytesRead += n;
+            return n;
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    /// <summary>A body that arrives a few bytes at a time.</summary>
+    private sealed class TricklingStream(int chunk, TimeSpan delay, long total) : Stream
+    {
+        private long _sent;
+
+        public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
+            await ReadAsync(buffer.AsMemory(offset, count), ct);
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
+        {
+            if (_sent >= total)
+            {
+                return 0;
+            }
+            await Task.Delay(delay, ct);
+            var n = (int)Math.Min(Math.Min(chunk, buffer.Length), total - _sent);
+            buffer.Span[..n].Clear();
+            _sent += n;
+            return n;
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => _sent; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}

@@ -1,0 +1,169 @@
+using Provenance.Testing;
+
+namespace Provenance.Media.Tests;
+
+/// <summary>Probing real files with the installed ffprobe, including every kind of bad input.</summary>
+public sealed class VideoProberTests : IDisposable
+{
+    private readonly FfmpegRunner _runner = new();
+    private readonly TempFolder _temp = new();
+
+    public void Dispose()
+    {
+        _runner.Dispose();
+        _temp.Dispose();
+    }
+
+    private VideoProber Prober => new(_runner);
+
+    [Fact]
+    public async Task Probe_TestClipWithAudio_ReportsSizeRateFramesAndAudio()
+    {
+        var clip = await TestClips.CreateAsync(TestClipKind.TestSource2, 320, 240, 2, 25, withAudio: true);
+
+        var probe = await Prober.ProbeAsync(clip, null, CancellationToken.None);
+
+        Assert.Equal(320, probe.Width);
+        Assert.Equal(240, probe.Height);
+        Assert.Equal(new Rational(25, 1), probe.FrameRate);
+        Assert.Equal(50, probe.FrameCount);
+        Assert.Equal("h264", probe.Codec);
+        Assert.True(probe.HasAudio);
+        Assert.Equal(new FileInfo(clip).Length, probe.SizeBytes);
+        Assert.StartsWith("mov,mp4", probe.Container);
+    }
+
+    [Fact]
+    public async Task Probe_PathWithSpacesAndNonAsciiCharacters_Works()
+    {
+        var clip = await TestClips.CreateAsync(TestClipKind.SmpteHdBars, 160, 120, 1, 10);
+        var odd = _temp.File("clip with spaces — ünïcødé 映像 -i x.mp4");
+        File.Copy(clip, odd);
+
+        var probe = await Prober.ProbeAsync(odd, null, CancellationToken.None);
+
+        Assert.Equal(160, probe.Width);
+        Assert.Equal(odd, probe.Path);
+    }
+
+    [Fact]
+    public async Task Probe_NameThatLooksLikeAProtocol_IsReadAsALocalFile()
+    {
+        var clip = await TestClips.CreateAsync(TestClipKind.SmpteHdBars, 160, 120, 1, 10);
+        var odd = _temp.File("http:example.com.mp4");
+        File.Copy(clip, odd);
+
+        var probe = await Prober.ProbeAsync(odd, null, CancellationToken.None);
+
+        Assert.Equal(120, probe.Height);
+    }
+
+    [Fact]
+    public async Task Probe_MissingFile_IsNotFound()
+    {
+        var error = await Assert.ThrowsAsync<MediaException>(() => Prober.ProbeAsync(_temp.File("nope.mp4"), null, CancellationToken.None));
+
+        Assert.Equal(MediaErrorKind.NotFound, error.Kind);
+        Assert.Contains("does not exist", error.Message);
+    }
+
+    [Fact]
+    public async Task Probe_Folder_IsNotFound()
+    {
+        var error = await Assert.ThrowsAsync<MediaException>(() => Prober.ProbeAsync(_temp.Path, null, CancellationToken.None));
+
+        Assert.Equal(MediaErrorKind.NotFound, error.Kind);
+        Assert.Contains("folder", error.Message);
+    }
+
+    [Fact]
+    public async Task Probe_EmptyFile_IsNotAVideo()
+    {
+        var empty = _temp.File("empty.mp4");
+        await File.WriteAllBytesAsync(empty, []);
+
+        var error = await Assert.ThrowsAsync<MediaException>(() => Prober.ProbeAsync(empty, null, CancellationToken.None));
+
+        Assert.Equal(MediaErrorKind.NotAVideo, error.Kind);
+        Assert.Contains("empty", error.Message);
+    }
+
+    [Theory]
+    [InlineData("notes.mp4", "this is a text file, not a video\n")]
+    [InlineData("notes.txt", "this is a text file, not a video\n")]
+    [InlineData("page.webm", "<html><body>hello</body></html>")]
+    public async Task Probe_TextFile_IsNotAVideo(string name, string content)
+    {
+        var text = _temp.File(name);
+        await File.WriteAllTextAsync(text, content);
+
+        var error = await Assert.ThrowsAsync<MediaException>(() => Prober.ProbeAsync(text, null, CancellationToken.None));
+
+        Assert.Equal(MediaErrorKind.NotAVideo, error.Kind);
+        Assert.Equal(text, error.Path);
+    }
+
+    [Fact]
+    public async Task Probe_AudioOnlyFile_IsNotAVideo()
+    {
+        var audio = await TestClips.RenderWithAsync("tone.m4a", ["-f", "lavfi", "-i", "sine=d=1", "-c:a", "aac"]);
+
+        var error = await Assert.ThrowsAsync<MediaException>(() => Prober.ProbeAsync(audio, null, CancellationToken.None));
+
+        Assert.Equal(MediaErrorKind.NotAVideo, error.Kind);
+        Assert.Contains("audio only", error.Message);
+    }
+
+    [Fact]
+    public async Task Probe_Mp4TruncatedBeforeItsMovieHeader_IsCorrupt()
+    {
+        // Without +faststart the movie header sits at the end, so cutting the file in half loses it.
+        var whole = await TestClips.RenderWithAsync("moov-at-end.mp4", ["-f", "lavfi", "-i", "testsrc2=s=320x240:r=25:d=2", "-c:v", "libx264", "-preset", "ultrafast"]);
+        var truncated = _temp.File("truncated.mp4");
+        var bytes = await File.ReadAllBytesAsync(whole);
+        await File.WriteAllBytesAsync(truncated, bytes[..(bytes.Length / 2)]);
+
+        var error = await Assert.ThrowsAsync<MediaException>(() => Prober.ProbeAsync(truncated, null, CancellationToken.None));
+
+        Assert.Equal(MediaErrorKind.Corrupt, error.Kind);
+        Assert.Contains("moov", error.StderrTail);
+    }
+
+    [Fact]
+    public async Task Probe_FileOverTheLimits_IsRefusedWithTheLimitNamed()
+    {
+        var clip = await TestClips.CreateAsync(TestClipKind.SmpteHdBars, 320, 240, 2, 25);
+
+        var tooWide = await Assert.ThrowsAsync<MediaException>(() => Prober.ProbeAsync(clip, new MediaLimits { MaxWidth = 200 }, CancellationToken.None));
+        var tooLong = await Assert.ThrowsAsync<MediaException>(() => Prober.ProbeAsync(clip, new MediaLimits { MaxDuration = TimeSpan.FromSeconds(1) }, CancellationToken.None));
+        var tooBig = await Assert.ThrowsAsync<MediaException>(() => Prober.ProbeAsync(clip, new MediaLimits { MaxFileBytes = 100 }, CancellationToken.None));
+
+        Assert.All(new[] { tooWide, tooLong, tooBig }, e => Assert.Equal(MediaErrorKind.LimitExceeded, e.Kind));
+        Assert.Contains("320x240", tooWide.Message);
+        Assert.Contains("longer", tooLong.Message);
+        Assert.Contains("bytes", tooBig.Message);
+    }
+
+    [Fact]
+    public async Task Probe_WithoutFfprobeInstalled_IsToolMissing()
+    {
+        var clip = await TestClips.CreateAsync(TestClipKind.SmpteHdBars, 160, 120, 1, 10);
+        using var runner = new FfmpegRunner(new FfmpegOptions { FfprobePath = "/nonexistent/ffprobe" });
+
+        var error = await Assert.ThrowsAsync<MediaException>(() => new VideoProber(runner).ProbeAsync(clip, null, CancellationToken.None));
+
+        Assert.Equal(MediaErrorKind.ToolMissing, error.Kind);
+        Assert.Empty(runner.LiveProcessIds);
+    }
+
+    [Fact]
+    public async Task Probe_CancelledByTheCaller_ThrowsOperationCanceled()
+    {
+        var clip = await TestClips.CreateAsync(TestClipKind.SmpteHdBars, 160, 120, 1, 10);
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Prober.ProbeAsync(clip, null, cancelled.Token));
+        Assert.Empty(_runner.LiveProcessIds);
+    }
+}
