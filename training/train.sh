@@ -22,5 +22,5 @@ fi
 training/fetch-data.sh
 export OMP_NUM_THREADS=2 MKL_NUM_THREADS=2 PYTHONHASHSEED=0
 py=/usr/bin/python3   # Debian's interpreter, where the apt packages live
-nice -n 10 "$py" training/build_dataset.py --out .cache/training/dataset.npz "$@"
-nice -n 10 "$py" training/train_baseline.py --data .cache/training/dataset.npz --out models/baseline-ganfaces
+nice -n 5 "$py" training/build_dataset.py --out .cache/training/dataset.npz "$@"
+nice -n 5 "$py" training/train_baseline.py --data .cache/training/dataset.npz --out models/baseline-ganfaces

@@ -15,7 +15,7 @@ import torch.nn as nn
 
 SEED = 20261121
 SIZE = 128
-EPOCHS = 8
+EPOCHS = 6
 BATCH = 64
 TARGET_FPR = 0.01
 NAME = "baseline-ganfaces"
@@ -43,10 +43,10 @@ class SmallNet(nn.Module):
 
     def __init__(self):
         super().__init__()
-        layers = (block(3, 16, 1) + block(16, 24, 2) + block(24, 32, 2) + block(32, 32, 1)
-                  + block(32, 64, 2) + block(64, 64, 1) + block(64, 128, 2))
+        layers = (block(3, 8, 1) + block(8, 16, 2) + block(16, 24, 2) + block(24, 24, 1)
+                  + block(24, 48, 2) + block(48, 48, 1) + block(48, 96, 2))
         self.features = nn.Sequential(*layers)
-        self.head = nn.Linear(128, 1)
+        self.head = nn.Linear(96, 1)
 
     def forward(self, x):
         x = self.features(x).mean(dim=(2, 3))
