@@ -3,6 +3,7 @@ using Provenance.Detector.Sampling;
 using Provenance.Inference;
 using Provenance.Inference.ModelCards;
 using Provenance.Media;
+using Provenance.Signer.Certificates;
 
 namespace Provenance.Detector.Scanning;
 
@@ -80,7 +81,6 @@ public static class ScannerFactory
             ["watermark"] = "watermark extraction is not available in this build",
             ["ledger"] = "no ledger is connected to this scanner",
             ["fingerprint"] = "no fingerprint index is connected to this scanner",
-            ["credentials"] = "Content Credentials verification is not available in this build",
         };
         if (classifierMissingReason is not null)
         {
@@ -88,6 +88,8 @@ public static class ScannerFactory
         }
         var components = new ScanComponents
         {
+            Credentials = new C2paCredentialsCheck(detectorOptions.TrustAnchorsPath is { } pem
+                ? TrustList.FromPemFiles([pem]) : TrustList.None),
             Classifier = classifier is null ? null : new ClassifierStage(classifier),
             MissingReasons = missing,
         };

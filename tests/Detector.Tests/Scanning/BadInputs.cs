@@ -64,6 +64,17 @@ internal static class BadInputs
         return path;
     }
 
+    /// <summary>A playable clip carrying a C2PA manifest box whose store is garbage (appended after the media).</summary>
+    public static async Task<string> CorruptManifest(TempFolder dir)
+    {
+        var clip = await TestClips.CreateAsync(TestClipKind.Mandelbrot, 320, 240, 2, 25);
+        var garbage = new byte[300];
+        new Random(5).NextBytes(garbage);
+        var path = dir.File("corrupt-manifest.mp4");
+        File.WriteAllBytes(path, [.. File.ReadAllBytes(clip), .. Provenance.Signer.Embedding.C2paUuidBox.Header(garbage.Length), .. garbage]);
+        return path;
+    }
+
     public static async Task<string> OneFrame(TempFolder dir)
     {
         var path = dir.File("one-frame.mp4");

@@ -3,6 +3,7 @@ using Provenance.Detector.Reports;
 using Provenance.Detector.Scanning;
 using Provenance.Detector.Tests.Classification;
 using Provenance.Detector.Tests.Reports;
+using Provenance.Signer.Certificates;
 using Provenance.Testing;
 
 namespace Provenance.Detector.Tests.Scanning;
@@ -15,7 +16,11 @@ public sealed class ScanPipelineTests(ShippedModelFixture fixture)
 
     private ScanPipeline Pipeline(ScanComponents? components = null) => new(
         fixture.Sampler,
-        components ?? new ScanComponents { Classifier = new ClassifierStage(fixture.Classifier) },
+        components ?? new ScanComponents
+        {
+            Credentials = new C2paCredentialsCheck(TrustList.None),
+            Classifier = new ClassifierStage(fixture.Classifier),
+        },
         new ScanOptions { Timeout = TimeSpan.FromSeconds(60) });
 
     private async Task<ScanReport> ScanAsync(string path, ScanComponents? components = null)
@@ -39,7 +44,8 @@ public sealed class ScanPipelineTests(ShippedModelFixture fixture)
         Assert.Equal(4, report.Input.FramesSampled);
         Assert.Equal(4, report.Classifier.Timeline.Count);
         Assert.NotNull(report.Classifier.Score);
-        Assert.Equal(CredentialsState.NotChecked, report.Credentials.State);
+        Assert.Equal(CredentialsState.Absent, report.Credentials.State);
+        Assert.Contains("No Content Credentials were found.", report.Reasons);
         Assert.Contains(report.Reasons, r => r.StartsWith("Watermark not checked", StringComparison.Ordinal));
         Assert.True(report.TimingsMs["total"] > 0);
         Assert.StartsWith("baseline-ganfaces", report.ToolVersions["model"]);
@@ -118,6 +124,18 @@ public sealed class ScanPipelineTests(ShippedModelFixture fixture)
         Assert.Contains(report.Verdict, new[] { Verdict.Error, Verdict.Abstain });
         var text = string.Join(" ", report.Reasons);
         Assert.True(text.Contains("unsupported", StringComparison.OrdinalIgnoreCase) || text.Contains("no decodable frames", StringComparison.Ordinal), text);
+    }
+
+    [Fact]
+    public async Task Scan_CorruptManifest_IsTamperedNamingTheFailedCheck()
+    {
+        using var dir = new TempFolder();
+        var report = await ScanAsync(await BadInputs.CorruptManifest(dir));
+        Assert.Equal(Verdict.Tampered, report.Verdict);
+        Assert.Equal(CredentialsState.Invalid, report.Credentials.State);
+        var failure = Assert.Single(report.Credentials.Statuses, s => !s.Success);
+        Assert.Contains(failure.Code, report.Reasons[0]);
+        Assert.NotNull(report.Classifier.Score);
     }
 
     [Fact]
