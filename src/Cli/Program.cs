@@ -9,4 +9,5 @@ root.Subcommands.Add(ScanCommands.Create());
 root.Subcommands.Add(EvalCommands.Create());
 root.Subcommands.Add(ApiKeyCommands.Create());
 root.Subcommands.Add(WorkerCommand.Create());
+root.Subcommands.Add(DbCommands.Create());
 return await root.Parse(args).InvokeAsync();
