@@ -45,6 +45,30 @@ if [ ! -f "$ort_dir/libonnxruntime.so.1" ]; then
   rm -rf "$tmp"
 fi
 
+# Optional, GPU hosts only: the CUDA execution provider (CUDA 12 + cuDNN 9 build) beside the library above.
+# PROVENANCE_ORT_CUDA=1 scripts/setup.sh fetches it from the NuGet package Microsoft.ML.OnnxRuntime.Gpu.Linux (the
+# same source onnxruntime-node's own installer uses) with dotnet's restore. Without it ONNX Runtime runs on the CPU
+# and reports why; see src/Inference/README.md.
+if [ "${PROVENANCE_ORT_CUDA:-0}" = 1 ] && [ ! -f "$ort_dir/libonnxruntime_providers_cuda.so" ]; then
+  say "fetching the ONNX Runtime $ort_ver CUDA execution provider (Microsoft.ML.OnnxRuntime.Gpu.Linux)"
+  tmp=$(mktemp -d)
+  cat > "$tmp/fetch.csproj" <<EOF
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup>
+  <ItemGroup><PackageDownload Include="Microsoft.ML.OnnxRuntime.Gpu.Linux" Version="[$ort_ver]" /></ItemGroup>
+</Project>
+EOF
+  if ! dotnet restore "$tmp/fetch.csproj" --packages "$tmp/packages" -v q >&2; then
+    rm -rf "$tmp"
+    say "Microsoft.ML.OnnxRuntime.Gpu.Linux $ort_ver could not be restored from the configured NuGet feeds;"
+    say "copy libonnxruntime_providers_cuda.so and libonnxruntime_providers_shared.so from it into $ort_dir by hand"
+    exit 1
+  fi
+  native="$tmp/packages/microsoft.ml.onnxruntime.gpu.linux/$ort_ver/runtimes/linux-x64/native"
+  cp "$native/libonnxruntime_providers_cuda.so" "$native/libonnxruntime_providers_shared.so" "$ort_dir/"
+  rm -rf "$tmp"
+fi
+
 # --- test tools --------------------------------------------------------------------------------
 if [ "$want_tests" = 1 ]; then
   c2pa_src="$root/../shared/tools/c2pa-check"

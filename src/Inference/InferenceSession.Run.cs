@@ -113,7 +113,13 @@ public sealed unsafe partial class InferenceSession
         IntPtr status;
         var stopRequest = runOptions == IntPtr.Zero
             ? default
-            : cancellationToken.Register(static state => StopRun((InferenceSession)((object[])state!)[0], (IntPtr)((object[])state!)[1]), new object[] { this, runOptions });
+            : cancellationToken.Register(
+                static state =>
+                {
+                    var (owner, options) = ((InferenceSession, IntPtr))state!;
+                    owner.StopRun(options);
+                },
+                (this, runOptions));
         using (stopRequest)
         {
             fixed (IntPtr* inNames = inputNames)
@@ -137,8 +143,8 @@ public sealed unsafe partial class InferenceSession
         api.Check(status, "run the model");
     }
 
-    private static void StopRun(InferenceSession owner, IntPtr runOptions) =>
-        owner.runtime.Api.StatusMessage(owner.runtime.Api.RunOptionsSetTerminate(runOptions));
+    /// <summary>Asks a run in progress to stop; the run then returns an error status that becomes a cancellation.</summary>
+    private void StopRun(IntPtr runOptions) => runtime.Api.StatusMessage(runtime.Api.RunOptionsSetTerminate(runOptions));
 
     private IntPtr CreateInputValue(NamedTensor tensor, MemoryHandle pin)
     {

@@ -18,8 +18,17 @@ public sealed unsafe partial class InferenceSession : IDisposable
         this.session = session;
         ExecutionProvider = executionProvider;
         CudaFallbackReason = cudaFallbackReason;
-        Inputs = ReadMetadata(input: true);
-        Outputs = ReadMetadata(input: false);
+        try
+        {
+            Inputs = ReadMetadata(input: true);
+            Outputs = ReadMetadata(input: false);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+
         outputNames = Outputs.Select(o => o.Name).ToArray();
     }
 

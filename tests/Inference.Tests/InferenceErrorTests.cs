@@ -153,4 +153,22 @@ public sealed class InferenceErrorTests
         var input = new NamedTensor(ConvClassifierModel.InputName, [1, 3, 16, 16], model.RandomInput(1, 1));
         Assert.Throws<ObjectDisposedException>(() => session.Run([input]));
     }
+
+    [Fact]
+    public void Run_CancelledWhileTheModelRuns_StopsWithOperationCanceled()
+    {
+        // About 100 GFLOP on one thread (many seconds): the run can only end early by being told to stop.
+        const int size = 512, nodes = 400;
+        var builder = new OnnxModelBuilder("long-chain").Input("x", size, size).Initializer("w", [size, size], new float[size * size]);
+        for (var i = 0; i < nodes; i++)
+        {
+            builder.Node("MatMul", [i == 0 ? "x" : $"m{i - 1}", "w"], [i == nodes - 1 ? "y" : $"m{i}"]);
+        }
+
+        using var session = InferenceSessionFactory.Create(builder.Output("y", size, size).ToBytes(), Cpu);
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
+
+        Assert.Throws<OperationCanceledException>(
+            () => session.Run([new NamedTensor("x", [size, size], new float[size * size])], cancellation.Token));
+    }
 }

@@ -83,4 +83,85 @@ public sealed class InferenceSessionTests
         Assert.Equal(OnnxRuntimeInfo.CpuProvider, session.ExecutionProvider);
         Assert.Null(session.CudaFallbackReason);
     }
+
+    [Fact]
+    public void Create_FromFile_RunsTheSameModelAsFromBytes()
+    {
+        var model = ConvClassifierModel.Create(seed: 8);
+        var path = Path.Combine(Path.GetTempPath(), "provenance-model-" + Guid.NewGuid().ToString("N") + ".onnx");
+        File.WriteAllBytes(path, model.Bytes);
+        try
+        {
+            using var fromFile = InferenceSessionFactory.Create(path, Cpu);
+            using var fromBytes = InferenceSessionFactory.Create(model.Bytes, Cpu);
+            var input = new NamedTensor(ConvClassifierModel.InputName, [1, 3, 16, 16], model.RandomInput(seed: 4, batch: 1));
+
+            Assert.Equal(fromBytes.Run([input])[0].Data.ToArray(), fromFile.Run([input])[0].Data.ToArray());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Run_InputThatIsASliceOfALargerBuffer_ReadsOnlyTheSlice()
+    {
+        var model = ConvClassifierModel.Create(seed: 9);
+        var images = model.RandomInput(seed: 5, batch: 3);
+        var imageSize = 3 * 16 * 16;
+        using var session = InferenceSessionFactory.Create(model.Bytes, Cpu);
+
+        var second = session.Run([new NamedTensor(ConvClassifierModel.InputName, [1, 3, 16, 16], images.AsMemory(imageSize, imageSize))])[0];
+
+        var expected = model.Reference(images.AsSpan(imageSize, imageSize), 1);
+        Assert.Equal(expected[0], second.Span[0], 4);
+        Assert.Equal(expected[1], second.Span[1], 4);
+    }
+
+    [Fact]
+    public void Run_FromSeveralThreadsAtOnce_GivesEachCallerItsOwnCorrectAnswer()
+    {
+        var model = ConvClassifierModel.Create(seed: 10);
+        using var session = InferenceSessionFactory.Create(model.Bytes, Cpu);
+        var inputs = Enumerable.Range(0, 16).Select(i => model.RandomInput(seed: 100 + i, batch: 1)).ToArray();
+
+        var results = new float[inputs.Length][];
+        Parallel.For(0, inputs.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
+        {
+            for (var repeat = 0; repeat < 5; repeat++)
+            {
+                results[i] = session.Run([new NamedTensor(ConvClassifierModel.InputName, [1, 3, 16, 16], inputs[i])])[0].Data.ToArray();
+            }
+        });
+
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            var expected = model.Reference(inputs[i], 1);
+            Assert.Equal(expected[0], results[i][0], 4);
+            Assert.Equal(expected[1], results[i][1], 4);
+        }
+    }
+
+    [Fact]
+    public void Run_AskingForOneOfSeveralOutputs_ReturnsOnlyThatOne()
+    {
+        var bytes = new OnnxModelBuilder("two-outputs")
+            .Input("x", 2)
+            .Node("Relu", ["x"], ["relu"])
+            .Node("Neg", ["x"], ["negated"])
+            .Output("relu", 2)
+            .Output("negated", 2)
+            .ToBytes();
+        using var session = InferenceSessionFactory.Create(bytes, Cpu);
+        var x = new NamedTensor("x", [2], new[] { -1.5f, 2f });
+
+        var all = session.Run([x]);
+        var negatedOnly = Assert.Single(session.Run([x], ["negated"]));
+
+        Assert.Equal(["relu", "negated"], all.Select(o => o.Name));
+        Assert.Equal([0f, 2f], all[0].Data.ToArray());
+        Assert.Equal("negated", negatedOnly.Name);
+        Assert.Equal([1.5f, -2f], negatedOnly.Data.ToArray());
+    }
 }

@@ -5,6 +5,7 @@ using Provenance.Api.Jobs;
 using Provenance.Api.Pages;
 using Provenance.Api.Scans;
 using Provenance.Api.Uploads;
+using Provenance.Inference;
 using Provenance.Media;
 
 namespace Provenance.Api.Hosting;
@@ -33,6 +34,10 @@ public static class ServiceRegistration
     /// <summary>The parts shared by the HTTP host and the command line (database, media tools, jobs, keys).</summary>
     public static IServiceCollection AddProvenanceCore(this IServiceCollection services, IConfiguration configuration)
     {
+        if (configuration[OnnxRuntimeLibrary.ConfigurationKey] is { Length: > 0 } ortPath)
+        {
+            OnnxRuntimeLibrary.Configure(ortPath);
+        }
         services.AddSingleton<DatabaseProvider>();
         services.AddHostedService(sp => sp.GetRequiredService<DatabaseProvider>());
         services.AddSingleton(sp => new FfmpegRunner(configuration.GetSection("Provenance:Ffmpeg").Get<FfmpegOptions>() ?? new FfmpegOptions()));

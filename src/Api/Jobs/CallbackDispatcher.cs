@@ -107,7 +107,10 @@ public sealed partial class CallbackDispatcher(
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
             var fresh = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
             File.WriteAllText(path, fresh);
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
         }
         return Encoding.UTF8.GetBytes(File.ReadAllText(path).Trim());
     }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.Hosting;
 using Provenance.Api.Hosting;
 
 namespace Provenance.Cli.Commands;
@@ -17,7 +18,8 @@ internal static class ServeCommand
         cmd.SetAction(async (parse, ct) =>
         {
             await using var app = ProvenanceHost.Build([], parse.GetValue(urls));
-            await app.RunAsync(ct);
+            await app.StartAsync(ct);
+            await app.WaitForShutdownAsync(ct);
             return 0;
         });
         return cmd;

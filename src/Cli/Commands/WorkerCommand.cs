@@ -1,7 +1,9 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Configuration;
 using Provenance.Api.Hosting;
+using Provenance.Api.Jobs;
 
 namespace Provenance.Cli.Commands;
 
