@@ -17,7 +17,7 @@ internal static class ScanCommands
     {
         var file = new Argument<string>("FILE") { Description = "The video to scan." };
         var json = new Option<bool>("--json") { Description = "Print the ScanReport as JSON (schema docs/scan-report.schema.json)." };
-        var fps = new Option<double>("--fps") { Description = "Frames per second sampled for analysis.", DefaultValueFactory = _ => 2 };
+        var fps = new Option<double>("--fps") { Description = "Frames per second sampled for analysis.", DefaultValueFactory = _ => 4 };
         var model = new Option<string?>("--model") { Description = "Classifier .onnx (its .card.json beside it); default: the shipped baseline." };
         var cmd = new Command("scan", "Scan a video: Content Credentials, watermark, ledger, classifier, and a verdict with reasons.") { file, json, fps, model };
         cmd.SetAction(async (parse, ct) =>

@@ -15,6 +15,9 @@ public sealed record FrameSamplingOptions
     /// <summary>Decoded frames are scaled down by ffmpeg so that no side exceeds this (aspect kept).</summary>
     public int MaxSide { get; init; } = 1280;
 
+    /// <summary>Decoded frames are scaled down so that their height does not exceed this (aspect kept).</summary>
+    public int MaxHeight { get; init; } = 4096;
+
     public MediaLimits Limits { get; init; } = MediaLimits.Default;
 
     /// <summary>Wall-clock bound on decoding.</summary>
@@ -49,7 +52,7 @@ public sealed class FrameSampler
     {
         ArgumentNullException.ThrowIfNull(probe);
         ArgumentNullException.ThrowIfNull(options);
-        var (width, height) = FitWithin(probe.DisplayWidth, probe.DisplayHeight, options.MaxSide);
+        var (width, height) = FitWithin(probe.DisplayWidth, probe.DisplayHeight, options.MaxSide, options.MaxHeight);
         var frameRate = probe.FrameRate.Numerator > 0 && probe.FrameRate.Denominator > 0
             ? (double)probe.FrameRate.Numerator / probe.FrameRate.Denominator : 0;
         // Sampling faster than the video's own rate only duplicates frames.
@@ -83,14 +86,15 @@ public sealed class FrameSampler
         return new SampledVideo(probe, frames, rate, width, height);
     }
 
-    /// <summary>The largest even size within <paramref name="maxSide"/> that keeps the aspect ratio.</summary>
-    public static (int Width, int Height) FitWithin(int width, int height, int maxSide)
+    /// <summary>The largest even size with no side over <paramref name="maxSide"/> and a height of at most
+    /// <paramref name="maxHeight"/> that keeps the aspect ratio; sizes already within are kept.</summary>
+    public static (int Width, int Height) FitWithin(int width, int height, int maxSide, int maxHeight = int.MaxValue)
     {
-        if (width <= maxSide && height <= maxSide)
+        if (width <= maxSide && height <= maxSide && height <= maxHeight)
         {
             return (width, height);
         }
-        var scale = (double)maxSide / Math.Max(width, height);
+        var scale = Math.Min((double)maxSide / Math.Max(width, height), (double)maxHeight / height);
         return (Math.Max(2, (int)Math.Round(width * scale / 2) * 2), Math.Max(2, (int)Math.Round(height * scale / 2) * 2));
     }
 }

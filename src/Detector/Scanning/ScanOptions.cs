@@ -8,13 +8,17 @@ public sealed record ScanOptions
     public const string ConfigurationSection = "Provenance:Scan";
 
     /// <summary>Frames per second decoded for the watermark, the fingerprints and the classifier.</summary>
-    public double SampleRate { get; init; } = 2;
+    public double SampleRate { get; init; } = 4;
 
     /// <summary>Most frames decoded per scan (bounds memory: frames are at most <see cref="MaxDecodeSide"/> wide).</summary>
     public int MaxFrames { get; init; } = 240;
 
     /// <summary>Frames are decoded scaled down so that no side exceeds this.</summary>
     public int MaxDecodeSide { get; init; } = 1280;
+
+    /// <summary>Frames are decoded scaled down to at most this height: the watermark's analysis height (360), plenty
+    /// for the classifier's 128x128 input, and it keeps decoding cheap.</summary>
+    public int MaxDecodeHeight { get; init; } = 360;
 
     /// <summary>Size, resolution, duration and frame-count limits checked at probe time.</summary>
     public MediaLimits Limits { get; init; } = new()

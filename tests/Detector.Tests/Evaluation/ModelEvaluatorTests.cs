@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Provenance.Detector.Classification;
 using Provenance.Detector.Evaluation;
 using Provenance.Detector.Tests.Classification;
+using Provenance.Detector.Tests.Scanning;
 using Provenance.Inference;
 using Provenance.Inference.ModelCards;
 using Provenance.Testing;
@@ -18,7 +19,7 @@ public sealed class ModelEvaluatorTests(ShippedModelFixture fixture)
         var real = Directory.CreateDirectory(Path.Combine(dir.Path, "real")).FullName;
         var fake = Directory.CreateDirectory(Path.Combine(dir.Path, "fake", "gan")).FullName;
         File.Copy(HeldOutData.RealGroupPhoto, Path.Combine(real, "group.jpg"));
-        File.Copy(await TestClips.CreateAsync(TestClipKind.Mandelbrot, 320, 240, 3, 25), Path.Combine(real, "clip.mp4"));
+        File.Copy(await DetectorClips.MandelbrotAsync(320, 240, 3, 25), Path.Combine(real, "clip.mp4"));
         File.WriteAllText(Path.Combine(real, "broken.png"), "not a png");
         File.WriteAllText(Path.Combine(real, "readme.txt"), "ignored: not an image or clip");
         for (var i = 200; i < 204; i++)

@@ -30,7 +30,7 @@ internal static class BadInputs
     /// <summary>The first 60% of a fast-start MP4: the index survives, the later samples are gone.</summary>
     public static async Task<string> TruncatedAfterIndex(TempFolder dir)
     {
-        var clip = await TestClips.CreateAsync(TestClipKind.Mandelbrot, 320, 240, 3, 25);
+        var clip = await DetectorClips.MandelbrotAsync(320, 240, 3, 25);
         return Truncate(dir, clip, 0.6, "truncated-faststart.mp4");
     }
 
@@ -67,7 +67,7 @@ internal static class BadInputs
     /// <summary>A playable clip carrying a C2PA manifest box whose store is garbage (appended after the media).</summary>
     public static async Task<string> CorruptManifest(TempFolder dir)
     {
-        var clip = await TestClips.CreateAsync(TestClipKind.Mandelbrot, 320, 240, 2, 25);
+        var clip = await DetectorClips.MandelbrotAsync(320, 240, 2, 25);
         var garbage = new byte[300];
         new Random(5).NextBytes(garbage);
         var path = dir.File("corrupt-manifest.mp4");

@@ -37,12 +37,12 @@ public sealed class ScanPipelineTests(ShippedModelFixture fixture)
     [Fact]
     public async Task Scan_OrdinaryClip_ScoresEverySampledFrameAndReportsWhatWasNotChecked()
     {
-        var clip = await TestClips.CreateAsync(TestClipKind.Mandelbrot, 320, 240, 2, 25);
+        var clip = await DetectorClips.MandelbrotAsync(320, 240, 2, 25);
         var report = await ScanAsync(clip);
         Assert.Contains(report.Verdict, new[] { Verdict.LikelyAuthentic, Verdict.LikelySynthetic });
         Assert.Equal(CheckStatus.Checked, report.Input.Status);
-        Assert.Equal(4, report.Input.FramesSampled);
-        Assert.Equal(4, report.Classifier.Timeline.Count);
+        Assert.Equal(8, report.Input.FramesSampled); // 2 s at the default 4 frames/s
+        Assert.Equal(8, report.Classifier.Timeline.Count);
         Assert.NotNull(report.Classifier.Score);
         Assert.Equal(CredentialsState.Absent, report.Credentials.State);
         Assert.Contains("No Content Credentials were found.", report.Reasons);
@@ -54,7 +54,7 @@ public sealed class ScanPipelineTests(ShippedModelFixture fixture)
     [Fact]
     public async Task Scan_WithoutAClassifier_AbstainsSayingWhy()
     {
-        var clip = await TestClips.CreateAsync(TestClipKind.Mandelbrot, 320, 240, 2, 25);
+        var clip = await DetectorClips.MandelbrotAsync(320, 240, 2, 25);
         var report = await ScanAsync(clip, new ScanComponents { MissingReasons = new Dictionary<string, string> { ["classifier"] = "no model configured" } });
         Assert.Equal(Verdict.Abstain, report.Verdict);
         Assert.Contains("no model configured", report.Reasons[0]);
@@ -150,7 +150,7 @@ public sealed class ScanPipelineTests(ShippedModelFixture fixture)
     [Fact]
     public async Task Scan_PartThatThrows_IsReportedAsAnErrorAndTheScanGoesOn()
     {
-        var clip = await TestClips.CreateAsync(TestClipKind.Mandelbrot, 320, 240, 2, 25);
+        var clip = await DetectorClips.MandelbrotAsync(320, 240, 2, 25);
         var report = await ScanAsync(clip, new ScanComponents
         {
             Classifier = new ClassifierStage(fixture.Classifier),
@@ -164,7 +164,7 @@ public sealed class ScanPipelineTests(ShippedModelFixture fixture)
     [Fact]
     public async Task Scan_CallerCancels_Throws()
     {
-        var clip = await TestClips.CreateAsync(TestClipKind.Mandelbrot, 320, 240, 2, 25);
+        var clip = await DetectorClips.MandelbrotAsync(320, 240, 2, 25);
         using var cts = new CancellationTokenSource();
         await cts.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Pipeline().ScanAsync(clip, null, cts.Token));
