@@ -5,6 +5,8 @@ using Provenance.Cli.Commands;
 var root = new RootCommand("Provenance: generate stamped clips, scan uploads, verify Content Credentials.");
 root.Subcommands.Add(ServeCommand.Create());
 root.Subcommands.Add(DoctorCommand.Create());
+root.Subcommands.Add(ScanCommands.Create());
+root.Subcommands.Add(EvalCommands.Create());
 root.Subcommands.Add(ApiKeyCommands.Create());
 root.Subcommands.Add(WorkerCommand.Create());
 root.Subcommands.Add(DbCommands.Create());
