@@ -71,7 +71,7 @@ internal static class BadInputs
         var garbage = new byte[300];
         new Random(5).NextBytes(garbage);
         var path = dir.File("corrupt-manifest.mp4");
-        File.WriteAllBytes(path, [.. File.ReadAllBytes(clip), .. Provenance.Signer.Embedding.C2paUuidBox.Header(garbage.Length), .. garbage]);
+        File.WriteAllBytes(path, [.. File.ReadAllBytes(clip), .. Provenance.Formats.Bmff.C2paBmffBox.CreateManifest(garbage)]);
         return path;
     }
 
