@@ -5,6 +5,7 @@ using Provenance.Api.Jobs;
 using Provenance.Api.Pages;
 using Provenance.Api.Scans;
 using Provenance.Api.Uploads;
+using Provenance.Api.Verify;
 using Provenance.Inference;
 using Provenance.Media;
 
@@ -43,6 +44,7 @@ public static class ServiceRegistration
         services.AddSingleton(sp => new FfmpegRunner(configuration.GetSection("Provenance:Ffmpeg").Get<FfmpegOptions>() ?? new FfmpegOptions()));
         services.AddSingleton<ReadinessProbe>();
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<ServiceTrust>();
         services.AddSingleton<ApiKeyStore>();
         services.Configure<JobOptions>(configuration.GetSection("Provenance:Jobs"));
         services.AddSingleton<JobStore>();
@@ -72,6 +74,7 @@ public static class ServiceRegistration
         app.MapHealthApi();
         app.MapScansApi();
         app.MapPages();
+        app.MapVerifyApi();
         return app;
     }
 }
