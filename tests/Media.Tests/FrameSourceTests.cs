@@ -232,4 +232,19 @@ public sealed class FrameSourceTests : IDisposable
         Assert.Equal(50, frames.Count);
         Assert.All(frames, f => Assert.Equal(320 * 240, f.Length));
     }
+
+    [Fact]
+    public async Task Read_Mp4CutShortAfterAnIntactHeader_FailsAsCorruptEvenThoughFfmpegExitsCleanly()
+    {
+        // +faststart puts the movie header first: cutting the media data leaves a header that promises more
+        // frames than exist. ffmpeg exits 0 after logging "partial file"; strict decoding must not pass that off as the end.
+        var clip = await TestClips.CreateAsync(TestClipKind.TestSource2, 192, 108, 1, 10, withAudio: true);
+        var bytes = await File.ReadAllBytesAsync(clip);
+        var truncated = _temp.File("cut.mp4");
+        await File.WriteAllBytesAsync(truncated, bytes[..(bytes.Length * 4 / 10)]);
+
+        var error = await Assert.ThrowsAsync<MediaException>(() => ReadAllAsync(Source, truncated, new FrameSourceOptions { PixelFormat = RawPixelFormat.Gray }));
+
+        Assert.Equal(MediaErrorKind.Corrupt, error.Kind);
+    }
 }
