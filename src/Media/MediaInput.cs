@@ -96,6 +96,11 @@ internal static partial class MediaInput
             kind = MediaErrorKind.NotFound;
             reason = "the file cannot be opened";
         }
+        else if (Contains(stderrTail, "Picture size") && Contains(stderrTail, "is invalid"))
+        {
+            kind = MediaErrorKind.LimitExceeded;
+            reason = "its header declares a picture larger than ffmpeg accepts";
+        }
         else if (Contains(stderrTail, "Format not on whitelist"))
         {
             kind = MediaErrorKind.NotAVideo;
