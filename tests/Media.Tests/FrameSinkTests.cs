@@ -248,6 +248,22 @@ public sealed class FrameSinkTests : IDisposable
         Assert.Empty(_runner.LiveProcessIds);
     }
 
+    [Fact]
+    public async Task Encode_WhoseDestinationBecameAFolder_FailsWithMediaExceptionAndCleansUp()
+    {
+        var output = _temp.File("taken.mp4");
+        var error = await Assert.ThrowsAsync<MediaException>(async () =>
+        {
+            await using var sink = await FrameSink.StartAsync(_runner, output, GrayOptions(), null, CancellationToken.None);
+            await sink.WriteFrameAsync(new byte[sink.FrameBytes], CancellationToken.None);
+            Directory.CreateDirectory(output);
+            await sink.CompleteAsync(CancellationToken.None);
+        });
+
+        Assert.Equal(MediaErrorKind.NotFound, error.Kind);
+        Assert.Equal(new[] { output }, Directory.GetFileSystemEntries(_temp.Path));
+    }
+
     private static FrameSinkOptions GrayOptions() => new()
     {
         Width = 128,
