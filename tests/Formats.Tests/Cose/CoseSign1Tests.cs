@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Provenance.Formats.Cbor;
 using Provenance.Formats.Cose;
 
@@ -85,6 +86,24 @@ public sealed class CoseSign1Tests
         Assert.Empty(message.CertificateChain);
         Assert.True(message.VerifyDetachedEd25519(Claim, Ed25519.PublicKeyFromPrivate(privateKey)));
         Assert.False(message.VerifyDetachedEd25519(Claim, Ed25519.PublicKeyFromPrivate(Ed25519.GeneratePrivateKey())));
+    }
+
+    [Fact]
+    public void SignDetached_Ed25519_VerifiesWithAnEd25519CertificateIssuedByAnEcdsaCa()
+    {
+        using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var ca = CoseTestKeys.SelfSigned(caKey);
+        var privateKey = Ed25519.GeneratePrivateKey();
+        var publicKey = new PublicKey(new System.Security.Cryptography.Oid("1.3.101.112"), null, new AsnEncodedData(Ed25519.PublicKeyFromPrivate(privateKey)));
+        var request = new CertificateRequest(new X500DistinguishedName("CN=Ed25519 signer"), publicKey, HashAlgorithmName.SHA256);
+        using var certificate = request.Create(ca.SubjectName, X509SignatureGenerator.CreateForECDsa(caKey), DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1), [1, 2, 3, 4]);
+
+        var message = CoseSign1Message.Decode(CoseSign1.Sign(Claim, CoseSigner.ForEd25519(privateKey, [certificate.RawData, ca.RawData])));
+
+        Assert.Equal(2, message.CertificateChain.Count);
+        Assert.True(message.VerifyDetached(Claim, X509CertificateLoader.LoadCertificate(message.CertificateChain[0])));
+        Assert.False(message.VerifyDetached("other"u8, certificate));
+        Assert.Equal(CoseErrorKind.KeyMismatch, Assert.Throws<CoseException>(() => message.VerifyDetached(Claim, ca)).Kind);
     }
 
     [Fact]
