@@ -120,6 +120,14 @@ public sealed class CoseSign1Tests
     }
 
     [Fact]
+    public void Signer_NonNistCurve_IsRefused()
+    {
+        using var brainpool = ECDsa.Create(ECCurve.NamedCurves.brainpoolP256r1);
+
+        Assert.Throws<ArgumentException>(() => new CoseSigner(brainpool, []));
+    }
+
+    [Fact]
     public void Verify_WrongKeyType_IsKeyMismatch()
     {
         using var ecKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
