@@ -13,11 +13,13 @@ public sealed class FrameReader : IAsyncDisposable
     private readonly double _outputRate;
     private readonly TimeSpan _start;
     private readonly long _maxFrames;
+    private readonly bool _strict;
     private bool _finished;
 
-    private FrameReader(FfmpegProcess process, VideoProbe probe, int width, int height, RawPixelFormat format, double outputRate, TimeSpan start, bool hardware, long maxFrames)
+    private FrameReader(FfmpegProcess process, VideoProbe probe, int width, int height, RawPixelFormat format, double outputRate, TimeSpan start, bool hardware, long maxFrames, bool strict)
     {
         _maxFrames = maxFrames;
+        _strict = strict;
         _process = process;
         Probe = probe;
         Width = width;
@@ -65,7 +67,7 @@ public sealed class FrameReader : IAsyncDisposable
         var process = await runner.StartAsync(FfmpegTool.Ffmpeg, arguments, start, cancellationToken).ConfigureAwait(false);
         var rate = options.SampleRate ?? probe.FrameRate.ToDouble();
         var maxFrames = (options.Limits ?? MediaLimits.Default).MaxFrames;
-        return new FrameReader(process, probe, width, height, options.PixelFormat, rate, options.Start ?? TimeSpan.Zero, hardware, maxFrames);
+        return new FrameReader(process, probe, width, height, options.PixelFormat, rate, options.Start ?? TimeSpan.Zero, hardware, maxFrames, !options.TolerateDecodeErrors);
     }
 
     /// <summary>The frame size ffmpeg will produce: the displayed size, or the requested one (aspect kept when only one side is given).</summary>
@@ -211,6 +213,12 @@ public sealed class FrameReader : IAsyncDisposable
         if (got != 0)
         {
             throw new MediaException(MediaErrorKind.Corrupt, $"decoding of '{path}' ended inside frame {FramesRead}", path, _process.StderrTail);
+        }
+        if (_strict && !string.IsNullOrWhiteSpace(_process.StderrTail))
+        {
+            // ffmpeg runs at -v error, so anything on stderr is an error it recovered from (e.g. "partial file"
+            // when the media data is cut short but the header is intact).
+            throw new MediaException(MediaErrorKind.Corrupt, $"decoding of '{path}' hit damaged data after {FramesRead} frames", path, _process.StderrTail);
         }
         return false;
     }

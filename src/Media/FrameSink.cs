@@ -197,7 +197,15 @@ public sealed class FrameSink : IAsyncDisposable
                 _failed = true;
                 throw new MediaException(MediaErrorKind.ToolFailed, $"encoding '{OutputPath}' with {Encoder} failed (exit code {exitCode})", OutputPath, _process.StderrTail);
             }
-            File.Move(_temporaryPath, OutputPath, overwrite: true);
+            try
+            {
+                File.Move(_temporaryPath, OutputPath, overwrite: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                _failed = true;
+                throw new MediaException(MediaErrorKind.NotFound, $"the encoded clip cannot be moved to '{OutputPath}': {e.Message}", OutputPath, inner: e);
+            }
             _completed = true;
             return new FrameSinkResult(OutputPath, FramesWritten, Encoder, _process.Elapsed, info.Length);
         }

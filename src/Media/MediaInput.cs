@@ -96,6 +96,11 @@ internal static partial class MediaInput
             kind = MediaErrorKind.NotFound;
             reason = "the file cannot be opened";
         }
+        else if (Contains(stderrTail, "Picture size") && Contains(stderrTail, "is invalid"))
+        {
+            kind = MediaErrorKind.LimitExceeded;
+            reason = "its header declares a picture larger than ffmpeg accepts";
+        }
         else if (Contains(stderrTail, "Format not on whitelist"))
         {
             kind = MediaErrorKind.NotAVideo;
@@ -112,8 +117,7 @@ internal static partial class MediaInput
             kind = MediaErrorKind.NotAVideo;
             reason = "it is not a video file";
         }
-        else if (Contains(stderrTail, "partial file") || Contains(stderrTail, "corrupt") || Contains(stderrTail, "Invalid data")
-                 || Contains(stderrTail, "Error while decoding") || Contains(stderrTail, "error reading header"))
+        else if (DamageMarkers.Any(marker => Contains(stderrTail, marker)))
         {
             kind = MediaErrorKind.Corrupt;
             reason = "the video is damaged or truncated";
@@ -125,6 +129,14 @@ internal static partial class MediaInput
         }
         return new MediaException(kind, $"{what} of '{fullPath}': {reason}", fullPath, stderrTail);
     }
+
+    /// <summary>What ffmpeg writes when the data it reads is damaged or cut short.</summary>
+    private static readonly string[] DamageMarkers =
+    [
+        "partial file", "corrupt", "Invalid data", "error while decoding", "error reading header", "Error splitting the input",
+        "Invalid NAL", "missing picture", "End of file", "Error marking filters as finished", "non-existing PPS", "no frame!",
+        "decode_slice_header error", "Truncating packet", "Packet corrupt", "Error parsing",
+    ];
 
     private static bool Contains(string text, string value) => text.Contains(value, StringComparison.OrdinalIgnoreCase);
 

@@ -37,8 +37,8 @@ public sealed record MediaLimits
     /// </summary>
     public string AllowedContainers { get; init; } = DefaultContainers;
 
-    /// <summary>The default <see cref="AllowedContainers"/>: common video containers and raw H.264/HEVC/AV1 streams.</summary>
-    public const string DefaultContainers = "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi,mpegts,flv,mpeg,asf,ogg,gif,h264,hevc,m4v,ivf,obu,mxf";
+    /// <summary>The default <see cref="AllowedContainers"/>: common video containers, raw H.264/HEVC/AV1 streams and Y4M.</summary>
+    public const string DefaultContainers = "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi,mpegts,flv,mpeg,asf,ogg,gif,h264,hevc,m4v,ivf,obu,mxf,yuv4mpegpipe";
 
     /// <summary>Defaults suited to uploads.</summary>
     public static MediaLimits Default { get; } = new();

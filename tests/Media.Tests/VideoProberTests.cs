@@ -245,4 +245,17 @@ public sealed class VideoProberTests : IDisposable
         Assert.Equal("vp9", webmProbe.Codec);
         Assert.Equal("mpegts", tsProbe.Container);
     }
+
+    [Theory]
+    [InlineData(16000, 16000)]
+    [InlineData(20000, 20000)]
+    public async Task Probe_Y4mHeaderClaimingAHugePicture_IsLimitExceededBeforeDecoding(int width, int height)
+    {
+        var path = _temp.File($"huge {width}.y4m");
+        await File.WriteAllTextAsync(path, $"YUV4MPEG2 W{width} H{height} F25:1 Ip A1:1 C420jpeg\nFRAME\nabc");
+
+        var error = await Assert.ThrowsAsync<MediaException>(() => Prober.ProbeAsync(path, null, CancellationToken.None));
+
+        Assert.Equal(MediaErrorKind.LimitExceeded, error.Kind);
+    }
 }
