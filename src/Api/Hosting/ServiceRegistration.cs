@@ -2,6 +2,7 @@ using Provenance.Api.Audit;
 using Provenance.Api.Auth;
 using Provenance.Api.Health;
 using Provenance.Api.Jobs;
+using Provenance.Api.Ledger;
 using Provenance.Api.Pages;
 using Provenance.Api.Scans;
 using Provenance.Api.Uploads;
@@ -45,6 +46,7 @@ public static class ServiceRegistration
         services.AddSingleton<ReadinessProbe>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<ServiceTrust>();
+        services.AddLedger();
         services.AddSingleton<ApiKeyStore>();
         services.Configure<JobOptions>(configuration.GetSection("Provenance:Jobs"));
         services.AddSingleton<JobStore>();
@@ -75,6 +77,7 @@ public static class ServiceRegistration
         app.MapScansApi();
         app.MapPages();
         app.MapVerifyApi();
+        app.MapLedgerApi();
         return app;
     }
 }
