@@ -36,6 +36,12 @@ public sealed class FfmpegRunner : IDisposable
     /// </summary>
     public async Task<FfmpegProcess> StartAsync(FfmpegTool tool, IReadOnlyList<string> arguments, FfmpegStartOptions options, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(arguments);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Timeout <= TimeSpan.Zero || options.Timeout.TotalMilliseconds > int.MaxValue)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), $"timeout {options.Timeout} must be positive and under 24 days");
+        }
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
         FfmpegProcess process;

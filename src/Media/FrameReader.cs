@@ -12,10 +12,12 @@ public sealed class FrameReader : IAsyncDisposable
     private readonly FfmpegProcess _process;
     private readonly double _outputRate;
     private readonly TimeSpan _start;
+    private readonly long _maxFrames;
     private bool _finished;
 
-    private FrameReader(FfmpegProcess process, VideoProbe probe, int width, int height, RawPixelFormat format, double outputRate, TimeSpan start, bool hardware)
+    private FrameReader(FfmpegProcess process, VideoProbe probe, int width, int height, RawPixelFormat format, double outputRate, TimeSpan start, bool hardware, long maxFrames)
     {
+        _maxFrames = maxFrames;
         _process = process;
         Probe = probe;
         Width = width;
@@ -62,7 +64,8 @@ public sealed class FrameReader : IAsyncDisposable
         };
         var process = await runner.StartAsync(FfmpegTool.Ffmpeg, arguments, start, cancellationToken).ConfigureAwait(false);
         var rate = options.SampleRate ?? probe.FrameRate.ToDouble();
-        return new FrameReader(process, probe, width, height, options.PixelFormat, rate, options.Start ?? TimeSpan.Zero, hardware);
+        var maxFrames = (options.Limits ?? MediaLimits.Default).MaxFrames;
+        return new FrameReader(process, probe, width, height, options.PixelFormat, rate, options.Start ?? TimeSpan.Zero, hardware, maxFrames);
     }
 
     /// <summary>The frame size ffmpeg will produce: the displayed size, or the requested one (aspect kept when only one side is given).</summary>
@@ -98,7 +101,6 @@ public sealed class FrameReader : IAsyncDisposable
         {
             args.AddRange(["-hwaccel", "cuda"]);
         }
-        args.AddRange(["-protocol_whitelist", MediaInput.ProtocolWhitelist]);
         if (options.Start is { } start && start > TimeSpan.Zero)
         {
             args.AddRange(["-ss", Seconds(start)]);
@@ -107,7 +109,7 @@ public sealed class FrameReader : IAsyncDisposable
         {
             args.AddRange(["-t", Seconds(duration)]);
         }
-        args.AddRange(["-i", MediaInput.Url(probe.Path)]);
+        args.AddRange(MediaInput.InputArguments(probe.Path, (options.Limits ?? MediaLimits.Default).AllowedContainers));
         args.AddRange(["-map", $"0:{probe.VideoStreamIndex}", "-an", "-sn", "-dn"]);
         var filters = new List<string>();
         if (options.SampleRate is { } rate)
@@ -189,6 +191,13 @@ public sealed class FrameReader : IAsyncDisposable
         }
         if (got == FrameBytes)
         {
+            if (FramesRead >= _maxFrames)
+            {
+                // The header understated the length: stop rather than decode without end.
+                _finished = true;
+                _process.KillTree();
+                throw new MediaException(MediaErrorKind.LimitExceeded, $"'{Probe.Path}' decodes to more than the {_maxFrames} frames allowed", Probe.Path);
+            }
             FramesRead++;
             return true;
         }

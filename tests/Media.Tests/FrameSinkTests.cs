@@ -213,6 +213,19 @@ public sealed class FrameSinkTests : IDisposable
         Assert.Equal(5, probe.FrameCount);
     }
 
+    [Fact]
+    public async Task Encode_IntoAFolderWithSpacesAndNonAsciiCharacters_Works()
+    {
+        var folder = Directory.CreateDirectory(_temp.File("sortie vidéo 出力"));
+        var output = Path.Combine(folder.FullName, "clip final (1).mp4");
+
+        await EncodeGrayRampAsync(output, frames: 3);
+
+        var probe = await new VideoProber(_runner).ProbeAsync(output, null, CancellationToken.None);
+        Assert.Equal(3, probe.FrameCount);
+        Assert.Single(Directory.GetFiles(folder.FullName));
+    }
+
     private static FrameSinkOptions GrayOptions() => new()
     {
         Width = 128,

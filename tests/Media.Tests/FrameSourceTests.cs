@@ -204,4 +204,32 @@ public sealed class FrameSourceTests : IDisposable
 
         Assert.Equal(10, frames.Count);
     }
+
+    [Fact]
+    public async Task Read_MoreFramesThanTheLimitAllows_StopsWithLimitExceeded()
+    {
+        // The probe's estimate (50 frames) passes; resampling to 100 fps yields 200, over the limit of 100.
+        var clip = await TestClips.CreateAsync(TestClipKind.TestSource2, 320, 240, 2, 25);
+        var options = new FrameSourceOptions { PixelFormat = RawPixelFormat.Gray, SampleRate = 100, Limits = new MediaLimits { MaxFrames = 100 } };
+
+        var error = await Assert.ThrowsAsync<MediaException>(() => ReadAllAsync(Source, clip, options));
+
+        Assert.Equal(MediaErrorKind.LimitExceeded, error.Kind);
+        Assert.Empty(_runner.LiveProcessIds);
+    }
+
+    [Fact]
+    public async Task Read_StreamThatChangesResolution_KeepsEveryFrameAtTheProbedSize()
+    {
+        var small = await TestClips.RenderWithAsync("switch-small.ts", ["-f", "lavfi", "-i", "testsrc2=s=320x240:r=25:d=1", "-c:v", "libx264", "-preset", "ultrafast"]);
+        var large = await TestClips.RenderWithAsync("switch-large.ts", ["-f", "lavfi", "-i", "testsrc2=s=640x360:r=25:d=1", "-c:v", "libx264", "-preset", "ultrafast"]);
+        var switching = _temp.File("switching.ts");
+        await File.WriteAllBytesAsync(switching, [.. await File.ReadAllBytesAsync(small), .. await File.ReadAllBytesAsync(large)]);
+
+        // Joining two transport streams breaks packet continuity at the seam, which strict decoding would refuse.
+        var frames = await ReadAllAsync(Source, switching, new FrameSourceOptions { PixelFormat = RawPixelFormat.Gray, TolerateDecodeErrors = true });
+
+        Assert.Equal(50, frames.Count);
+        Assert.All(frames, f => Assert.Equal(320 * 240, f.Length));
+    }
 }

@@ -1,0 +1,98 @@
+using Provenance.Detector.Classification;
+using Provenance.Detector.Sampling;
+using Provenance.Inference;
+using Provenance.Inference.ModelCards;
+using Provenance.Media;
+using Provenance.Signer.Certificates;
+
+namespace Provenance.Detector.Scanning;
+
+/// <summary>Where the scanner finds its parts. Bound from configuration section <c>Provenance:Detector</c>.</summary>
+public sealed record DetectorOptions
+{
+    public const string ConfigurationSection = "Provenance:Detector";
+
+    /// <summary>The classifier's <c>.onnx</c> (its card beside it). Null: the shipped baseline, found under models/.</summary>
+    public string? ModelPath { get; init; }
+
+    /// <summary>PEM file of trust anchors for Content Credentials. Null: no signer is trusted (valid-untrusted at best).</summary>
+    public string? TrustAnchorsPath { get; init; }
+
+    public InferenceOptions Inference { get; init; } = new();
+}
+
+/// <summary>
+/// Builds a <see cref="ScanPipeline"/> from what is available: a part whose piece is missing or refused becomes
+/// "not checked" with the reason, so a scan always runs.
+/// </summary>
+public static class ScannerFactory
+{
+    /// <summary>The shipped baseline's file name under models/.</summary>
+    public const string ShippedModelFile = "baseline-ganfaces.onnx";
+
+    /// <summary>
+    /// The shipped model: models/baseline-ganfaces.onnx in the application folder or in a folder above it or above
+    /// the working directory (the repository root when run from a checkout).
+    /// </summary>
+    public static string? FindShippedModel()
+    {
+        foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, "models", ShippedModelFile);
+                if (File.Exists(candidate))
+                {
+                    return candidate;
+                }
+            }
+        }
+        return null;
+    }
+
+    /// <summary>The classifier stage, or the reason there is none.</summary>
+    public static async Task<(FrameClassifier? Classifier, string? Reason)> LoadClassifierAsync(DetectorOptions options, CancellationToken cancellationToken)
+    {
+        var path = options.ModelPath ?? FindShippedModel();
+        if (path is null)
+        {
+            return (null, $"no classifier model is configured ({DetectorOptions.ConfigurationSection}:ModelPath) and models/{ShippedModelFile} was not found");
+        }
+        try
+        {
+            return (await FrameClassifier.LoadAsync(path, options.Inference, cancellationToken: cancellationToken).ConfigureAwait(false), null);
+        }
+        catch (ModelCardException e)
+        {
+            return (null, $"the model was refused: {e.Message}");
+        }
+        catch (InferenceException e)
+        {
+            return (null, $"ONNX Runtime could not load the model: {e.Message}");
+        }
+    }
+
+    /// <summary>A pipeline with every part this build has, the classifier given (or its missing reason).</summary>
+    public static ScanPipeline Create(FfmpegRunner runner, ScanOptions scanOptions, DetectorOptions detectorOptions,
+        FrameClassifier? classifier, string? classifierMissingReason)
+    {
+        var missing = new Dictionary<string, string>
+        {
+            ["watermark"] = "watermark extraction is not available in this build",
+            ["ledger"] = "no ledger is connected to this scanner",
+            ["fingerprint"] = "no fingerprint index is connected to this scanner",
+        };
+        if (classifierMissingReason is not null)
+        {
+            missing["classifier"] = classifierMissingReason;
+        }
+        var components = new ScanComponents
+        {
+            Credentials = new C2paCredentialsCheck(detectorOptions.TrustAnchorsPath is { } pem
+                ? TrustList.FromPemFiles([pem]) : TrustList.None),
+            Classifier = classifier is null ? null : new ClassifierStage(classifier),
+            MissingReasons = missing,
+        };
+        return new ScanPipeline(new FrameSampler(runner), components, scanOptions);
+    }
+}

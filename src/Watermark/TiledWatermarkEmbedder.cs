@@ -1,0 +1,159 @@
+namespace Provenance.Watermark;
+
+/// <summary>
+/// The classical embedder: adds the keyed, payload-modulated tile pattern to luma, scaled by the perceptual mask.
+/// The pattern is the same in every frame, so frame drops, rate changes and reordering cannot desynchronise it.
+/// Per frame it costs one pass for the mask (4x4 block statistics) and one pass to add the pattern; the pattern
+/// field is rendered once per frame size.
+/// </summary>
+public sealed class TiledWatermarkEmbedder : IWatermarkEmbedder
+{
+    private readonly WatermarkOptions _options;
+    private readonly float[] _cellValues;
+    private int _width = -1, _height = -1;
+    private float[] _field = [];
+    private double _fieldPower;
+    private PerceptualMask? _mask;
+    private int[] _maskX0 = [], _maskX1 = [];
+    private float[] _maskTx = [];
+
+    public TiledWatermarkEmbedder(WatermarkKey key, ulong payload, WatermarkOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        _options = options ?? WatermarkOptions.Default;
+        var layout = new TileLayout(key.DeriveSubkey(WatermarkSubkeys.Pattern));
+        var codec = new PayloadCodec(key.DeriveSubkey(WatermarkSubkeys.Check));
+        _cellValues = layout.CellValues(codec.Encode(payload));
+    }
+
+    public void Embed(Span<byte> luma, int width, int height, int stride, long frameIndex)
+    {
+        FrameGeometry.Validate(luma.Length, width, height, stride);
+        if (width < _options.MinimumFrameSide || height < _options.MinimumFrameSide) return;
+        if (width != _width || height != _height) Prepare(width, height);
+        var mask = _mask!;
+        mask.Compute(luma, width, height, stride);
+        var strength = (float)(_options.Strength * BudgetScale(mask));
+        var bx = mask.BlocksX;
+        var maskValues = mask.Values;
+        var rowMask = new float[width];
+        for (var y = 0; y < height; y++)
+        {
+            var fy = (y + 0.5f) / PerceptualMask.Block - 0.5f;
+            var by0 = Math.Clamp((int)MathF.Floor(fy), 0, mask.BlocksY - 1);
+            var by1 = Math.Min(by0 + 1, mask.BlocksY - 1);
+            var ty = Math.Clamp(fy - by0, 0f, 1f);
+            var r0 = by0 * bx;
+            var r1 = by1 * bx;
+            var anyMarked = false;
+            for (var x = 0; x < width; x++)
+            {
+                var x0 = _maskX0[x]; var x1 = _maskX1[x]; var tx = _maskTx[x];
+                var top = maskValues[r0 + x0] + (maskValues[r0 + x1] - maskValues[r0 + x0]) * tx;
+                var bottom = maskValues[r1 + x0] + (maskValues[r1 + x1] - maskValues[r1 + x0]) * tx;
+                var m = top + (bottom - top) * ty;
+                rowMask[x] = m;
+                anyMarked |= m > 0;
+            }
+            if (!anyMarked) continue;
+            var row = luma.Slice(y * stride, width);
+            var field = _field.AsSpan(y * width, width);
+            for (var x = 0; x < width; x++)
+            {
+                var m = rowMask[x];
+                if (m <= 0) continue;
+                var v = row[x] + strength * m * field[x];
+                row[x] = (byte)Math.Clamp((int)MathF.Round(v), 0, 255);
+            }
+        }
+    }
+
+    /// <summary>Scales the frame's strength down so its expected luma MSE stays within the distortion budget.</summary>
+    private double BudgetScale(PerceptualMask mask)
+    {
+        double sum = 0;
+        foreach (var m in mask.Values) sum += m * m;
+        var expectedMse = _options.Strength * _options.Strength * _fieldPower * sum / mask.Values.Length;
+        return expectedMse <= _options.MaximumMeanSquaredError || expectedMse <= 0 ? 1.0 : Math.Sqrt(_options.MaximumMeanSquaredError / expectedMse);
+    }
+
+    private void Prepare(int width, int height)
+    {
+        _width = width; _height = height;
+        _field = TileField.Render(_cellValues, width, height);
+        double power = 0;
+        foreach (var f in _field) power += f * f;
+        _fieldPower = power / _field.Length;
+        _mask = new PerceptualMask(width, height, _options);
+        _maskX0 = new int[width]; _maskX1 = new int[width]; _maskTx = new float[width];
+        for (var x = 0; x < width; x++)
+        {
+            var fx = (x + 0.5f) / PerceptualMask.Block - 0.5f;
+            var x0 = Math.Clamp((int)MathF.Floor(fx), 0, _mask.BlocksX - 1);
+            _maskX0[x] = x0;
+            _maskX1[x] = Math.Min(x0 + 1, _mask.BlocksX - 1);
+            _maskTx[x] = Math.Clamp(fx - x0, 0f, 1f);
+        }
+    }
+}
+
+/// <summary>Subkey purposes (HMAC-SHA256 labels); changing one changes every mark made with it.</summary>
+internal static class WatermarkSubkeys
+{
+    public const string Pattern = "provenance/watermark/v1/pattern";
+    public const string Check = "provenance/watermark/v1/check";
+}
+
+internal static class FrameGeometry
+{
+    public static void Validate(int length, int width, int height, int stride)
+    {
+        if (width <= 0 || height <= 0) throw new ArgumentOutOfRangeException(nameof(width), "Frame size must be positive.");
+        if (stride < width) throw new ArgumentOutOfRangeException(nameof(stride), "Stride is smaller than the width.");
+        if ((long)stride * (height - 1) + width > length) throw new ArgumentException("The plane is smaller than width, height and stride say.");
+    }
+}
+
+/// <summary>Renders the smooth tile pattern (values in [-1, 1]) for a frame size.</summary>
+internal static class TileField
+{
+    public static float[] Render(float[] cellValues, int width, int height)
+    {
+        var cellSize = height / TileLayout.TilesPerHeight / TileLayout.CellsPerSide;
+        var (cx0, cx1, wx) = Axis(width, cellSize);
+        var (cy0, cy1, wy) = Axis(height, cellSize);
+        var field = new float[width * height];
+        const int n = TileLayout.CellsPerSide;
+        for (var y = 0; y < height; y++)
+        {
+            var a = cy0[y] * n; var b = cy1[y] * n; var ty = wy[y];
+            for (var x = 0; x < width; x++)
+            {
+                var tx = wx[x];
+                var top = cellValues[a + cx0[x]] * tx + cellValues[a + cx1[x]] * (1 - tx);
+                var bottom = cellValues[b + cx0[x]] * tx + cellValues[b + cx1[x]] * (1 - tx);
+                field[y * width + x] = top * ty + bottom * (1 - ty);
+            }
+        }
+        return field;
+    }
+
+    /// <summary>For each pixel: the two neighbouring cell centres (mod tile) and the raised-cosine weight of the first.</summary>
+    private static (int[] C0, int[] C1, float[] W0) Axis(int length, double cellSize)
+    {
+        var c0 = new int[length]; var c1 = new int[length]; var w0 = new float[length];
+        const int n = TileLayout.CellsPerSide;
+        for (var i = 0; i < length; i++)
+        {
+            var t = (i + 0.5) / cellSize - 0.5;
+            var k = Math.Floor(t);
+            var f = t - k;
+            var ki = (long)k;
+            c0[i] = (int)(((ki % n) + n) % n);
+            c1[i] = (int)((((ki + 1) % n) + n) % n);
+            var cos = Math.Cos(Math.PI * f / 2);
+            w0[i] = (float)(cos * cos);
+        }
+        return (c0, c1, w0);
+    }
+}

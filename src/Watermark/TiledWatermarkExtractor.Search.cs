@@ -1,0 +1,195 @@
+namespace Provenance.Watermark;
+
+public sealed partial class TiledWatermarkExtractor
+{
+    private const int BinsPerCell = 3;
+    private const int FoldSide = TileLayout.CellsPerSide * BinsPerCell;
+
+    public WatermarkDetection Result()
+    {
+        if (_frames == 0) return WatermarkDetection.Unusable(0, "no frames were analysed");
+        if (_unusable is not null) return WatermarkDetection.Unusable(_frames, _unusable);
+
+        var n = _analysisWidth * _analysisHeight;
+        var total = new float[n];
+        foreach (var seg in _segments.Values)
+            for (var i = 0; i < n; i++) total[i] += seg.Sum[i];
+
+        var scales = ScaleHypotheses();
+        var folded = new float[FoldSide * FoldSide];
+        var cellSums = new float[FoldSide * FoldSide];
+        var pilotOffsets = CellOffsets(_layout.Pilots);
+        var pilotSigns = _layout.Pilots.Select(c => (float)_layout.Signs[c]).ToArray();
+        var best = new SyncHypothesis(double.NegativeInfinity, 1, 0, 0);
+        foreach (var scale in scales)
+        {
+            Fold(total, PeriodFor(scale), folded);
+            SumCells(folded, cellSums);
+            var (z, sx, sy) = BestShift(cellSums, pilotOffsets, pilotSigns);
+            if (z > best.Score) best = new SyncHypothesis(z, scale, sx, sy);
+        }
+        var hypotheses = (double)scales.Count * FoldSide * FoldSide;
+        var syncScore = double.IsFinite(best.Score) ? best.Score : 0;
+
+        // Payload cells at the best synchronisation.
+        Fold(total, PeriodFor(best.Scale), folded);
+        SumCells(folded, cellSums);
+        var soft = new double[PayloadCodec.CodedBits];
+        var dataOffsets = CellOffsets(_layout.DataCellOfBit);
+        double energy = 0;
+        for (var k = 0; k < soft.Length; k++)
+        {
+            var v = cellSums[Index(dataOffsets[k], best.ShiftX, best.ShiftY)];
+            soft[k] = _layout.Signs[_layout.DataCellOfBit[k]] * v;
+            energy += v * v;
+        }
+        ulong? candidate = null;
+        var checkPasses = false;
+        double agreement = 0;
+        if (energy > 1e-12 && syncScore > 0)
+        {
+            var (payload, ok) = _codec.Decode(soft);
+            candidate = payload;
+            checkPasses = ok;
+            var coded = _codec.Encode(payload);
+            var agree = 0;
+            for (var k = 0; k < soft.Length; k++) if ((soft[k] >= 0) != coded[k]) agree++;
+            agreement = (double)agree / soft.Length;
+        }
+
+        // p-value: Hoeffding tail exp(-z²/2) of the pilot statistic (keyed ±1 signs are independent of the
+        // content), times the number of hypotheses searched, times the chance a random word passes the check.
+        var logP = Math.Log(hypotheses) - syncScore * syncScore / 2;
+        logP = Math.Min(0, logP);
+        if (checkPasses) logP += Math.Log(PayloadCodec.CheckFalsePassProbability);
+        var pValue = Math.Exp(logP);
+        var found = checkPasses && pValue <= _options.PValueThreshold;
+
+        var segments = SegmentEvidence(best, pilotOffsets, pilotSigns, folded, cellSums);
+        var note = energy <= 1e-12 ? "no usable texture: the frames are flat (e.g. all black)" : null;
+        return new WatermarkDetection(found, found ? candidate : null, pValue, _frames, syncScore, agreement,
+            candidate, best.Scale, segments, note);
+    }
+
+    private List<WatermarkSegment> SegmentEvidence(SyncHypothesis best, (int Row, int Col)[] pilotOffsets, float[] pilotSigns,
+        float[] folded, float[] cellSums)
+    {
+        var list = new List<WatermarkSegment>(_segments.Count);
+        var period = PeriodFor(best.Scale);
+        foreach (var seg in _segments.Values)
+        {
+            Fold(seg.Sum, period, folded);
+            SumCells(folded, cellSums);
+            var z = ScoreAt(cellSums, pilotOffsets, pilotSigns, best.ShiftX, best.ShiftY);
+            var p = z > 0 ? Math.Exp(-z * z / 2) : 1.0;
+            var start = double.IsFinite(seg.Start) ? seg.Start : 0;
+            var end = double.IsFinite(seg.End) ? seg.End : start;
+            list.Add(new WatermarkSegment(start, end, z, p, seg.Frames));
+        }
+        return list;
+    }
+
+    private List<double> ScaleHypotheses()
+    {
+        var list = new List<double>();
+        for (var s = _options.MinimumScale; s <= _options.MaximumScale * 1.0000001; s *= _options.ScaleStep) list.Add(s);
+        if (!list.Any(s => Math.Abs(s - 1) < 1e-9)) list.Add(1.0);
+        return list;
+    }
+
+    /// <summary>Tile period in analysis pixels when the frame shows this fraction of the marked frame's height.</summary>
+    private double PeriodFor(double scale) => _analysisHeight / (TileLayout.TilesPerHeight * scale);
+
+    /// <summary>Folds a plane onto one tile (FoldSide² bins) for a tile period; each bin holds its mean, zero-centred.</summary>
+    private void Fold(float[] plane, double period, float[] folded)
+    {
+        var binX = Bins(_analysisWidth, period);
+        var binY = Bins(_analysisHeight, period);
+        var countX = new int[FoldSide]; var countY = new int[FoldSide];
+        foreach (var b in binX) countX[b]++;
+        foreach (var b in binY) countY[b]++;
+        Array.Clear(folded);
+        for (var y = 0; y < _analysisHeight; y++)
+        {
+            var o = y * _analysisWidth;
+            var r = binY[y] * FoldSide;
+            for (var x = 0; x < _analysisWidth; x++) folded[r + binX[x]] += plane[o + x];
+        }
+        double mean = 0; var used = 0;
+        for (var by = 0; by < FoldSide; by++)
+            for (var bx = 0; bx < FoldSide; bx++)
+            {
+                var c = countX[bx] * countY[by];
+                var i = by * FoldSide + bx;
+                if (c == 0) { folded[i] = float.NaN; continue; }
+                folded[i] /= c; mean += folded[i]; used++;
+            }
+        mean = used > 0 ? mean / used : 0;
+        for (var i = 0; i < folded.Length; i++) folded[i] = float.IsNaN(folded[i]) ? 0 : (float)(folded[i] - mean);
+    }
+
+    private static int[] Bins(int length, double period)
+    {
+        var bins = new int[length];
+        for (var i = 0; i < length; i++)
+        {
+            var u = (i + 0.5) / period;
+            var f = u - Math.Floor(u);
+            bins[i] = Math.Min(FoldSide - 1, (int)(f * FoldSide));
+        }
+        return bins;
+    }
+
+    /// <summary>Sum of each cell-sized (BinsPerCell²) window, cyclically: the matched filter of one cell.</summary>
+    private static void SumCells(float[] folded, float[] cellSums)
+    {
+        var rows = new float[folded.Length];
+        for (var y = 0; y < FoldSide; y++)
+            for (var x = 0; x < FoldSide; x++)
+            {
+                float s = 0;
+                for (var d = 0; d < BinsPerCell; d++) s += folded[y * FoldSide + ((x + d) % FoldSide)];
+                rows[y * FoldSide + x] = s;
+            }
+        for (var y = 0; y < FoldSide; y++)
+            for (var x = 0; x < FoldSide; x++)
+            {
+                float s = 0;
+                for (var d = 0; d < BinsPerCell; d++) s += rows[((y + d) % FoldSide) * FoldSide + x];
+                cellSums[y * FoldSide + x] = s;
+            }
+    }
+
+    private static (int Row, int Col)[] CellOffsets(int[] cells) =>
+        cells.Select(c => (c / TileLayout.CellsPerSide * BinsPerCell, c % TileLayout.CellsPerSide * BinsPerCell)).ToArray();
+
+    private static int Index((int Row, int Col) cell, int shiftX, int shiftY) =>
+        ((cell.Row + shiftY) % FoldSide) * FoldSide + ((cell.Col + shiftX) % FoldSide);
+
+    private static (double Z, int ShiftX, int ShiftY) BestShift(float[] cellSums, (int Row, int Col)[] offsets, float[] signs)
+    {
+        var best = (Z: double.NegativeInfinity, X: 0, Y: 0);
+        for (var sy = 0; sy < FoldSide; sy++)
+            for (var sx = 0; sx < FoldSide; sx++)
+            {
+                var z = ScoreAt(cellSums, offsets, signs, sx, sy);
+                if (z > best.Z) best = (z, sx, sy);
+            }
+        return best;
+    }
+
+    /// <summary>Normalised pilot correlation Σ wᵢvᵢ / √Σ vᵢ²: under no mark P(Z ≥ z) ≤ exp(-z²/2) (Hoeffding).</summary>
+    private static double ScoreAt(float[] cellSums, (int Row, int Col)[] offsets, float[] signs, int sx, int sy)
+    {
+        double s = 0, e = 0;
+        for (var k = 0; k < offsets.Length; k++)
+        {
+            var v = cellSums[Index(offsets[k], sx, sy)];
+            s += signs[k] * v;
+            e += v * v;
+        }
+        return e > 1e-12 ? s / Math.Sqrt(e) : 0;
+    }
+
+    private readonly record struct SyncHypothesis(double Score, double Scale, int ShiftX, int ShiftY);
+}

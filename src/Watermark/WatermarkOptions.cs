@@ -1,0 +1,47 @@
+namespace Provenance.Watermark;
+
+/// <summary>Tunable strength and decision settings of the classical watermark.</summary>
+public sealed record WatermarkOptions
+{
+    /// <summary>Largest luma change (8-bit levels) in fully textured areas; flat areas get close to none.</summary>
+    public double Strength { get; init; } = 8.0;
+
+    /// <summary>Distortion budget per frame: the expected luma mean squared error the mark may add (2.4 ≈ PSNR 44.3 dB before rounding and encoding);
+    /// frames whose mask would exceed it get a proportionally weaker mark.</summary>
+    public double MaximumMeanSquaredError { get; init; } = 2.4;
+
+    /// <summary>Local texture (luma standard deviation in a 4x4 block, eroded over its neighbours) below which no
+    /// mark is added.</summary>
+    public double MaskFloor { get; init; } = 0.5;
+
+    /// <summary>Local texture at which full strength is reached.</summary>
+    public double MaskFull { get; init; } = 3.0;
+
+    /// <summary>Frames smaller than this (either side) are left unmarked and cannot be analysed.</summary>
+    public int MinimumFrameSide { get; init; } = 96;
+
+    /// <summary>Analysis frame height; larger frames are downscaled to it before extraction.</summary>
+    public int AnalysisHeight { get; init; } = 360;
+
+    /// <summary>Sampling rate the extractor is designed for.</summary>
+    public double AnalysisFramesPerSecond { get; init; } = 8.0;
+
+    /// <summary>Detection threshold on the p-value.</summary>
+    public double PValueThreshold { get; init; } = 1e-9;
+
+    /// <summary>Smallest and largest tile period searched, relative to the analysed frame height's nominal period
+    /// (covers crops down to this fraction of the height and letterboxing up to the upper bound).</summary>
+    public double MinimumScale { get; init; } = 0.45;
+
+    public double MaximumScale { get; init; } = 1.4;
+
+    /// <summary>Multiplicative step between scale hypotheses.</summary>
+    public double ScaleStep { get; init; } = 1.004;
+
+    /// <summary>Length of a timeline segment (doubled as needed to keep at most <see cref="MaximumSegments"/>).</summary>
+    public double SegmentSeconds { get; init; } = 2.0;
+
+    public int MaximumSegments { get; init; } = 64;
+
+    public static WatermarkOptions Default { get; } = new();
+}

@@ -1,0 +1,49 @@
+using System.Diagnostics;
+using Provenance.Media;
+using Provenance.Watermark;
+
+namespace Provenance.Generator.Tests.Pipeline;
+
+/// <summary>What tests do to released clips: platform-style re-encodes and watermark reads.</summary>
+internal static class ClipChecks
+{
+    /// <summary>Re-encodes the way a platform would: scaled to <paramref name="height"/> lines, x264 CRF 28, metadata and C2PA boxes stripped.</summary>
+    public static async Task PlatformReencodeAsync(string input, string output, int height)
+    {
+        var info = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { "-hide_banner", "-nostdin", "-v", "error", "-y", "-i", input, "-map_metadata", "-1", "-vf", $"scale=-2:{height}",
+            "-c:v", "libx264", "-crf", "28", "-preset", "veryfast", "-pix_fmt", "yuv420p", output })
+        {
+            info.ArgumentList.Add(a);
+        }
+        using var process = Process.Start(info)!;
+        var stderr = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, stderr);
+    }
+
+    public static async Task<WatermarkDetection> ReadWatermarkAsync(FfmpegRunner runner, WatermarkKey key, string path)
+    {
+        var extractor = new TiledWatermarkExtractor(key);
+        var profile = extractor.PreferredAnalysis;
+        var source = new FrameSource(runner);
+        var probe = await new VideoProber(runner).ProbeAsync(path, null, CancellationToken.None);
+        var options = new FrameSourceOptions
+        {
+            PixelFormat = RawPixelFormat.Gray,
+            Height = Math.Min(profile.Height, probe.Height),
+            SampleRate = profile.FramesPerSecond,
+        };
+        await foreach (var frame in source.ReadFramesAsync(path, options, CancellationToken.None))
+        {
+            using (frame)
+            {
+                extractor.Accumulate(frame.Plane0, frame.Width, frame.Height, frame.Width, frame.Index, frame.Timestamp.TotalSeconds);
+            }
+        }
+        return extractor.Result();
+    }
+
+    /// <summary>Files in a folder, hidden temporaries included.</summary>
+    public static string[] FilesIn(string folder) => Directory.GetFiles(folder).Select(Path.GetFileName).OfType<string>().Order().ToArray();
+}
