@@ -7,6 +7,7 @@ var benches = new Dictionary<string, Func<string[], CancellationToken, Task<IRea
     ["media"] = MediaBench.RunAsync,
     ["fuzz"] = FuzzBench.RunAsync,
     ["detector"] = DetectorBench.RunAsync,
+    ["ledger"] = LedgerBench.RunAsync,
 };
 
 if (args.Length == 0 || !benches.TryGetValue(args[0], out var bench))

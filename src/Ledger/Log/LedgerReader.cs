@@ -134,9 +134,14 @@ public sealed partial class LedgerReader(NpgsqlDataSource dataSource, string ori
         return count == wanted ? bundle.ToArray() : null;
     }
 
+    private long _knownSize;
+
+    /// <summary>Proofs only for trees the log has reached (the tree only grows, so a size seen once stays valid).</summary>
     private async Task EnsureWithinTreeAsync(long treeSize, CancellationToken ct)
     {
+        if (treeSize <= Volatile.Read(ref _knownSize)) return;
         var head = await GetTreeHeadAsync(ct).ConfigureAwait(false);
         if (treeSize > head.Size) throw new MerkleProofException($"tree size {treeSize} is beyond the log's size {head.Size}");
+        Volatile.Write(ref _knownSize, head.Size);
     }
 }
