@@ -26,12 +26,12 @@ public static class Mp4Embedder
         ITimeStamper? timeStamper, CancellationToken cancellationToken)
     {
         if (Path.GetFullPath(inputPath) == Path.GetFullPath(outputPath)) throw new EmbeddingException("the output must differ from the input");
-        await using var input = new FileStream(inputPath, FileMode.Open, FileAccess.Read, FileShare.Read, CopyBufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        await using var input = new FileStream(inputPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
         var temp = outputPath + ".partial";
         try
         {
             SignedClip result;
-            await using (var output = new FileStream(temp, FileMode.Create, FileAccess.ReadWrite, FileShare.None, CopyBufferSize, FileOptions.Asynchronous))
+            await using (var output = new FileStream(temp, FileMode.Create, FileAccess.ReadWrite, FileShare.None, bufferSize: 0, FileOptions.None))
             {
                 result = await SignAsync(input, output, manifest, signer, timeStamper, cancellationToken).ConfigureAwait(false);
                 await output.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -72,7 +72,7 @@ public static class Mp4Embedder
         output.Position = 0;
         output.SetLength(0);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var hashing = new BmffHashingStream(output, hash);
+        using var hashing = new BmffHashingStream(output, hash);
         BmffRewriteResult rewritten;
         try
         {
