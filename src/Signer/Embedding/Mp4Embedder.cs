@@ -62,9 +62,10 @@ public static class Mp4Embedder
         if (layout.Moov is null) throw new EmbeddingException("not an MP4: no 'moov' box");
 
         int reservation = ManifestComposer.UnpaddedSignatureSize(signer) + PadReservation + (timeStamper is null ? 0 : TimeStampReservation);
-        var composer = new ManifestComposer(manifest);
+        var parent = await ReadParentAsync(input, layout, cancellationToken).ConfigureAwait(false);
+        var composer = new ManifestComposer(manifest, parent);
         var placeholderClaim = composer.Claim(out var placeholderAssertions);
-        var placeholderStore = composer.Store(placeholderClaim, placeholderAssertions, ManifestComposer.PlaceholderSignature(signer, reservation), []);
+        var placeholderStore = composer.Store(placeholderClaim, placeholderAssertions, ManifestComposer.PlaceholderSignature(signer, reservation));
         var placeholderBox = C2paBmffBox.CreateManifest(placeholderStore);
 
         // One pass: the rewriter inserts the box after ftyp (replacing older C2PA boxes) and patches chunk
@@ -104,7 +105,7 @@ public static class Mp4Embedder
         {
             throw new EmbeddingException($"the claim signature does not fit its reserved {reservation} bytes", e);
         }
-        var store = composer.Store(claim, assertionBoxes, cose, []);
+        var store = composer.Store(claim, assertionBoxes, cose);
         var box = C2paBmffBox.CreateManifest(store);
         if (box.Length != placeholderBox.Length) throw new InvalidOperationException("the signed manifest store changed size");
         output.Position = boxOffset;
@@ -113,6 +114,27 @@ public static class Mp4Embedder
 
         return new SignedClip(composer.Label, SHA256.HashData(store), SHA256.HashData(claim), SHA256.HashData(cose), bmffHash,
             token is not null, rewritten.OutputLength);
+    }
+
+    // A clip that already carries a readable manifest store keeps it: its active manifest becomes the parent ingredient.
+    private static async Task<ParentIngredient?> ReadParentAsync(Stream input, BmffLayout layout, CancellationToken cancellationToken)
+    {
+        var boxes = layout.C2paBoxes.ToList();
+        if (boxes.Count != 1 || boxes[0].Size > Verification.C2paVerifier.MaxManifestStoreBytes) return null;
+        var validation = await Verification.C2paVerifier.VerifyAsync(input, Certificates.TrustList.None, cancellationToken).ConfigureAwait(false);
+        if (validation.State == Verification.C2paState.Absent) return null;
+        var bytes = new byte[boxes[0].Size];
+        input.Position = boxes[0].Offset;
+        await input.ReadExactlyAsync(bytes, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var content = C2paBmffBox.Parse(bytes);
+            return content.Purpose == C2paBmffBox.ManifestPurpose ? ParentIngredient.FromStore(content.Data.ToArray(), validation) : null;
+        }
+        catch (BmffException)
+        {
+            return null;
+        }
     }
 
     private static readonly BmffRewriteOptions RewriteOptions = new() { CopyBufferBytes = CopyBufferSize };
