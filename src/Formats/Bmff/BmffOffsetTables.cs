@@ -5,7 +5,7 @@ namespace Provenance.Formats.Bmff;
 /// <summary>
 /// Reads and patches the tables that hold absolute file offsets: <c>stco</c>/<c>co64</c> chunk offsets,
 /// <c>saio</c> in sample tables, <c>tfhd</c> base data offsets, <c>tfra</c> fragment offsets and the
-/// <c>sidx</c> first offset. Tables are parsed strictly: declared counts must match the bytes present.
+/// <c>sidx</c> first offset, <c>iloc</c> items at file offsets. Tables are parsed strictly: declared counts must match the bytes present.
 /// </summary>
 public static class BmffOffsetTables
 {
@@ -83,7 +83,7 @@ public static class BmffOffsetTables
                 "tfhd" => PatchTfhd(content, shift, header.Offset),
                 "tfra" => PatchTfra(content, shift, header.Offset),
                 "cmov" => throw new BmffException("compressed movie headers ('cmov') cannot be patched", header.Offset),
-                "iloc" => throw new BmffException("item locations ('iloc') are not patched; the edit would break them", header.Offset),
+                "iloc" => ItemLocationPatcher.Patch(content, shift, header.Offset),
                 _ => 0,
             };
         }

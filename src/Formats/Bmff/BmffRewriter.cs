@@ -36,9 +36,9 @@ public sealed record BmffRewriteResult(long OutputLength, IReadOnlyList<long> Ed
 
 /// <summary>
 /// Copies a BMFF file while inserting, replacing or removing top-level boxes, and patches every absolute
-/// offset that moves (stco/co64, saio, tfhd base data offsets, tfra, sidx). Media data is streamed through a
+/// offset that moves (stco/co64, saio, tfhd base data offsets, tfra, sidx, iloc). Media data is streamed through a
 /// fixed buffer; only metadata boxes are loaded. Refuses (with <see cref="BmffException"/>) what it cannot
-/// patch safely: stco overflow, offsets into replaced boxes, cmov, iloc.
+/// patch safely: stco overflow, offsets into replaced boxes, cmov.
 /// </summary>
 public static class BmffRewriter
 {

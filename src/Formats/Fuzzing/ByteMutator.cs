@@ -25,8 +25,9 @@ public sealed class ByteMutator(int seed)
     {
         if (input.Length == 0)
             return [(byte)_random.Next(256)];
-        return _random.Next(7) switch
+        return _random.Next(8) switch
         {
+            7 => WriteAbsurdBoxSize(input),
             0 => FlipBits(input, 1),
             1 => FlipBits(input, 1 + _random.Next(8)),
             2 => SetRandomBytes(input, 1 + _random.Next(4)),
@@ -70,6 +71,31 @@ public sealed class ByteMutator(int seed)
         }
         return copy;
     }
+
+    // Box formats (BMFF, JUMBF): overwrite the 32-bit size in front of a four-letter box type.
+    private byte[] WriteAbsurdBoxSize(byte[] input)
+    {
+        var candidates = new List<int>();
+        for (int i = 0; i + 8 <= input.Length; i++)
+        {
+            if (IsBoxTypeByte(input[i + 4]) && IsBoxTypeByte(input[i + 5]) && IsBoxTypeByte(input[i + 6]) && IsBoxTypeByte(input[i + 7]))
+                candidates.Add(i);
+        }
+        if (candidates.Count == 0)
+            return WriteAbsurdSize(input);
+        var copy = input.ToArray();
+        int at = candidates[_random.Next(candidates.Count)];
+        uint value = _random.Next(3) switch
+        {
+            0 => (uint)AbsurdValues[_random.Next(AbsurdValues.Length)],
+            1 => (uint)_random.Next(0, 64),
+            _ => BinaryPrimitives.ReadUInt32BigEndian(copy.AsSpan(at)) + (uint)_random.Next(-16, 17),
+        };
+        BinaryPrimitives.WriteUInt32BigEndian(copy.AsSpan(at), value);
+        return copy;
+    }
+
+    private static bool IsBoxTypeByte(byte b) => b is (>= (byte)'a' and <= (byte)'z') or (>= (byte)'0' and <= (byte)'9') or (byte)' ';
 
     private byte[] Delete(byte[] input)
     {

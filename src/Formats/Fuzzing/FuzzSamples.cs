@@ -77,7 +77,12 @@ internal static class FuzzSamples
         byte[] mdat2 = Box("mdat", new byte[16]);
         byte[] sidx = FullBox("sidx", 0, 0, U32(1), U32(1000), U32(0), U32(0), [0, 0, 0, 1], U32((uint)(moof.Length + mdat2.Length)), U32(1000), U32(0x90000000));
         byte[] mfra = Box("mfra", FullBox("tfra", 0, 0, U32(1), U32(0), U32(1), U32(0), U32((uint)moofStart), [1, 1, 1]), FullBox("mfro", 0, 0, U32(16 + 12 + 20 + 16)));
-        return [.. ftyp, .. SmallC2paBox, .. moov, .. mdat, .. sidx, .. moof, .. mdat2, .. mfra, .. Box("free", new byte[4])];
+        // HEIF-style item locations (version 1, 4-byte offsets and lengths): one item in the file, one in idat.
+        byte[] iloc = FullBox("iloc", 1, 0, [0x44, 0x00], [0, 2],
+            [0, 1], [0, 0], [0, 0], [0, 1], U32((uint)(mdatStart + 8)), U32(16),
+            [0, 2], [0, 1], [0, 0], [0, 1], U32(0), U32(4));
+        byte[] meta = Box("meta", [0, 0, 0, 0], hdlr, iloc, Box("idat", new byte[4]));
+        return [.. ftyp, .. SmallC2paBox, .. moov, .. mdat, .. sidx, .. moof, .. mdat2, .. mfra, .. Box("free", new byte[4]), .. meta];
 
         byte[] MoovFor(long firstChunk) => Box("moov",
             FullBox("mvhd", 0, 0, new byte[96]),

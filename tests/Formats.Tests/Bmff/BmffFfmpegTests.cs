@@ -1,4 +1,5 @@
 using Provenance.Formats.Bmff;
+using Provenance.Formats.Fuzzing;
 using Provenance.Formats.Jumbf;
 using Provenance.Formats.Tests.Jumbf;
 
@@ -115,6 +116,22 @@ public sealed class BmffFfmpegTests(FfmpegClips clips) : IClassFixture<FfmpegCli
 
         Assert.NotEmpty(before);
         Assert.Equal(before.Select(offset => offset + box.Length), after);
+    }
+
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public void MutatedFfmpegFile_OnlyRaisesBmffException(string variant)
+    {
+        var original = File.ReadAllBytes(clips.PathOf(variant));
+        var mutator = new ByteMutator(variant.Length * 7919);
+        var inputs = Enumerable.Range(0, 300).Select(_ => mutator.Mutate(original))
+            .Concat(Enumerable.Range(0, original.Length / 97).Select(i => original[..(i * 97)]));
+
+        foreach (var input in inputs)
+        {
+            var escaped = FuzzTargets.Bmff.Check(input);
+            Assert.True(escaped is null, $"{escaped?.GetType().Name}: {escaped?.Message}");
+        }
     }
 
     private static List<long> BaseDataOffsets(string path)

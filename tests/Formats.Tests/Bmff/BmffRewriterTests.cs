@@ -193,6 +193,48 @@ public sealed class BmffRewriterTests
     }
 
     [Fact]
+    public void Insert_QuickTimeFileWithWideAtomAndSizeZeroMdat_KeepsMdatRunningToTheEnd()
+    {
+        byte[] ftyp = Ftyp("qt  ");
+        byte[] wide = Box("wide");
+        byte[] moovPlaceholder = MoovWith(Stco(0));
+        uint dataAt = (uint)(ftyp.Length + moovPlaceholder.Length + wide.Length + 8);
+        var file = Concat(ftyp, MoovWith(Stco(dataAt)), wide, [0, 0, 0, 0, .. "mdat"u8, 1, 2, 3, 4, 5, 6]);
+
+        var (output, _) = Rewrite(file, layout => [new BmffEdit.Insert(layout.Ftyp!.Value.End, NewBox)]);
+
+        var layout = BmffLayout.Read(new MemoryStream(output));
+        Assert.True(layout.IsQuickTime);
+        Assert.Equal(["ftyp", "uuid", "moov", "wide", "mdat"], layout.Boxes.Select(box => box.Type));
+        Assert.True(layout.Boxes[^1].ExtendsToEnd);
+        Assert.Equal([dataAt + NewBox.Length], ChunkOffsets(output));
+        Assert.Equal(1, output[(int)(dataAt + NewBox.Length)]);
+    }
+
+    [Fact]
+    public void Insert_PatchesIlocItemsAtFileOffsetsButNotItemsInIdat()
+    {
+        byte[] ftyp = Ftyp();
+        uint dataAt = (uint)ftyp.Length + 8;
+        byte[] hdlr = FullBox("hdlr", 0, 0, U32(0), "pict"u8.ToArray(), new byte[12], [0]);
+        // iloc version 1, offset and length 4 bytes, base offset 4 bytes: item 1 in the file with base + extent,
+        // item 2 in idat (construction method 1).
+        byte[] iloc = FullBox("iloc", 1, 0, [0x44, 0x40], [0, 2],
+            [0, 1], [0, 0], [0, 0], U32(dataAt - 2), [0, 1], U32(2), U32(6),
+            [0, 2], [0, 1], [0, 0], U32(0), [0, 1], U32(0), U32(3));
+        var file = Concat(ftyp, Box("mdat", new byte[10]), Box("meta", VersionFlags(0, 0), hdlr, iloc, Box("idat", new byte[3])));
+
+        var (output, result) = Rewrite(file, layout => [new BmffEdit.Insert(layout.Ftyp!.Value.End, NewBox)]);
+
+        Assert.Equal(1, result.PatchedOffsets);
+        var stream = new MemoryStream(output);
+        var meta = BmffReader.ReadTree(stream, BmffLayout.Read(stream).Find("meta")!.Value);
+        var content = BmffLayout.ReadContent(stream, meta.Child("iloc")!.Header);
+        Assert.Equal(dataAt - 2 + (uint)NewBox.Length, System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(content.AsSpan(14)));
+        Assert.Equal(0u, System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(content.AsSpan(34)));
+    }
+
+    [Fact]
     public void Rewrite_WithNoEdits_CopiesTheFileUnchanged()
     {
         var file = Concat(Ftyp(), Box("mdat", new byte[5000]), MoovWith(Stco(32)));
