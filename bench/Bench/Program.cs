@@ -8,6 +8,7 @@ var benches = new Dictionary<string, Func<string[], CancellationToken, Task<IRea
     ["fuzz"] = FuzzBench.RunAsync,
     ["detector"] = DetectorBench.RunAsync,
     ["ledger"] = LedgerBench.RunAsync,
+    ["c2pa"] = C2paBench.RunAsync,
 };
 
 if (args.Length == 0 || !benches.TryGetValue(args[0], out var bench))

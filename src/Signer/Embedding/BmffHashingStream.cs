@@ -8,10 +8,33 @@ namespace Provenance.Signer.Embedding;
 /// A write-through stream that computes the <c>c2pa.hash.bmff.v3</c> hash of the top-level boxes written
 /// through it, as they are written: for every box except <c>ftyp</c>, <c>mfra</c> and C2PA <c>uuid</c> boxes
 /// (the mandatory exclusions), its 8-byte big-endian offset and then its bytes. The media is hashed in the
-/// same pass that writes it.
+/// same pass that writes it, on a second thread so that hashing overlaps the writes.
 /// </summary>
-internal sealed class BmffHashingStream(Stream inner, IncrementalHash hash) : Stream
+internal sealed class BmffHashingStream : Stream
 {
+    private const int ChunkSize = 1 << 20;
+    private readonly Stream inner;
+    private readonly IncrementalHash hash;
+    private readonly System.Threading.Channels.Channel<(byte[] Buffer, int Length)> _pending =
+        System.Threading.Channels.Channel.CreateBounded<(byte[], int)>(new System.Threading.Channels.BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
+    private readonly Task _hasher;
+    private byte[] _chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(ChunkSize);
+    private int _chunkFill;
+
+    public BmffHashingStream(Stream inner, IncrementalHash hash)
+    {
+        this.inner = inner;
+        this.hash = hash;
+        _hasher = Task.Run(async () =>
+        {
+            await foreach (var (buffer, length) in _pending.Reader.ReadAllAsync().ConfigureAwait(false))
+            {
+                hash.AppendData(buffer, 0, length);
+                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            }
+        });
+    }
+
     private const int DecidingHeaderLength = 24; // size, type, extended type: enough to know a C2PA uuid box
     private readonly byte[] _header = new byte[DecidingHeaderLength + 8];
     private int _headerFill;
@@ -51,17 +74,52 @@ internal sealed class BmffHashingStream(Stream inner, IncrementalHash hash) : St
                 continue;
             }
             int take = (int)Math.Min(data.Length, _boxEnd - _position);
-            if (_included) hash.AppendData(data[..take]);
+            if (_included) Hash(data[..take]);
             _position += take;
             data = data[take..];
         }
     }
 
-    /// <summary>Checks that the last box was written completely.</summary>
+    /// <summary>Checks that the last box was written completely and waits until every byte is hashed.</summary>
     public void Complete()
     {
         if (!_decided ? _headerFill != 0 : _position != _boxEnd)
             throw new InvalidOperationException("the rewritten file ended inside a box");
+        if (_chunkFill > 0) Enqueue();
+        _pending.Writer.Complete();
+        _hasher.GetAwaiter().GetResult();
+    }
+
+    // Copies into the current chunk; full chunks go to the hashing thread (bounded: the writer waits when it is ahead).
+    private void Hash(ReadOnlySpan<byte> data)
+    {
+        while (!data.IsEmpty)
+        {
+            int take = Math.Min(data.Length, ChunkSize - _chunkFill);
+            data[..take].CopyTo(_chunk.AsSpan(_chunkFill));
+            _chunkFill += take;
+            data = data[take..];
+            if (_chunkFill == ChunkSize) Enqueue();
+        }
+    }
+
+    private void Enqueue()
+    {
+        var chunk = (_chunk, _chunkFill);
+        _chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(ChunkSize);
+        _chunkFill = 0;
+        if (!_pending.Writer.TryWrite(chunk))
+            _pending.Writer.WriteAsync(chunk).AsTask().GetAwaiter().GetResult();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _pending.Writer.TryComplete();
+            try { _hasher.GetAwaiter().GetResult(); } catch (ObjectDisposedException) { }
+        }
+        base.Dispose(disposing);
     }
 
     // 8 bytes for size and type; 16 with a large size; 24 to see a uuid box's extended type (never past the box).
@@ -94,8 +152,8 @@ internal sealed class BmffHashingStream(Stream inner, IncrementalHash hash) : St
         {
             Span<byte> offset = stackalloc byte[8];
             BinaryPrimitives.WriteInt64BigEndian(offset, _boxStart);
-            hash.AppendData(offset);
-            hash.AppendData(_header.AsSpan(0, _headerFill));
+            Hash(offset);
+            Hash(_header.AsSpan(0, _headerFill));
         }
     }
 

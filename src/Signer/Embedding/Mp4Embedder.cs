@@ -26,12 +26,12 @@ public static class Mp4Embedder
         ITimeStamper? timeStamper, CancellationToken cancellationToken)
     {
         if (Path.GetFullPath(inputPath) == Path.GetFullPath(outputPath)) throw new EmbeddingException("the output must differ from the input");
-        await using var input = new FileStream(inputPath, FileMode.Open, FileAccess.Read, FileShare.Read, CopyBufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        await using var input = new FileStream(inputPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
         var temp = outputPath + ".partial";
         try
         {
             SignedClip result;
-            await using (var output = new FileStream(temp, FileMode.Create, FileAccess.ReadWrite, FileShare.None, CopyBufferSize, FileOptions.Asynchronous))
+            await using (var output = new FileStream(temp, FileMode.Create, FileAccess.ReadWrite, FileShare.None, bufferSize: 0, FileOptions.None))
             {
                 result = await SignAsync(input, output, manifest, signer, timeStamper, cancellationToken).ConfigureAwait(false);
                 await output.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -62,9 +62,10 @@ public static class Mp4Embedder
         if (layout.Moov is null) throw new EmbeddingException("not an MP4: no 'moov' box");
 
         int reservation = ManifestComposer.UnpaddedSignatureSize(signer) + PadReservation + (timeStamper is null ? 0 : TimeStampReservation);
-        var composer = new ManifestComposer(manifest);
+        var parent = await ReadParentAsync(input, layout, cancellationToken).ConfigureAwait(false);
+        var composer = new ManifestComposer(manifest, parent);
         var placeholderClaim = composer.Claim(out var placeholderAssertions);
-        var placeholderStore = composer.Store(placeholderClaim, placeholderAssertions, ManifestComposer.PlaceholderSignature(signer, reservation), []);
+        var placeholderStore = composer.Store(placeholderClaim, placeholderAssertions, ManifestComposer.PlaceholderSignature(signer, reservation));
         var placeholderBox = C2paBmffBox.CreateManifest(placeholderStore);
 
         // One pass: the rewriter inserts the box after ftyp (replacing older C2PA boxes) and patches chunk
@@ -72,7 +73,7 @@ public static class Mp4Embedder
         output.Position = 0;
         output.SetLength(0);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var hashing = new BmffHashingStream(output, hash);
+        using var hashing = new BmffHashingStream(output, hash);
         BmffRewriteResult rewritten;
         try
         {
@@ -104,7 +105,7 @@ public static class Mp4Embedder
         {
             throw new EmbeddingException($"the claim signature does not fit its reserved {reservation} bytes", e);
         }
-        var store = composer.Store(claim, assertionBoxes, cose, []);
+        var store = composer.Store(claim, assertionBoxes, cose);
         var box = C2paBmffBox.CreateManifest(store);
         if (box.Length != placeholderBox.Length) throw new InvalidOperationException("the signed manifest store changed size");
         output.Position = boxOffset;
@@ -113,6 +114,27 @@ public static class Mp4Embedder
 
         return new SignedClip(composer.Label, SHA256.HashData(store), SHA256.HashData(claim), SHA256.HashData(cose), bmffHash,
             token is not null, rewritten.OutputLength);
+    }
+
+    // A clip that already carries a readable manifest store keeps it: its active manifest becomes the parent ingredient.
+    private static async Task<ParentIngredient?> ReadParentAsync(Stream input, BmffLayout layout, CancellationToken cancellationToken)
+    {
+        var boxes = layout.C2paBoxes.ToList();
+        if (boxes.Count != 1 || boxes[0].Size > Verification.C2paVerifier.MaxManifestStoreBytes) return null;
+        var validation = await Verification.C2paVerifier.VerifyAsync(input, Certificates.TrustList.None, cancellationToken).ConfigureAwait(false);
+        if (validation.State == Verification.C2paState.Absent) return null;
+        var bytes = new byte[boxes[0].Size];
+        input.Position = boxes[0].Offset;
+        await input.ReadExactlyAsync(bytes, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var content = C2paBmffBox.Parse(bytes);
+            return content.Purpose == C2paBmffBox.ManifestPurpose ? ParentIngredient.FromStore(content.Data.ToArray(), validation) : null;
+        }
+        catch (BmffException)
+        {
+            return null;
+        }
     }
 
     private static readonly BmffRewriteOptions RewriteOptions = new() { CopyBufferBytes = CopyBufferSize };
