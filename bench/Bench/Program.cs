@@ -5,6 +5,7 @@ using Provenance.Bench;
 var benches = new Dictionary<string, Func<string[], CancellationToken, Task<IReadOnlyDictionary<string, object?>>>>(StringComparer.OrdinalIgnoreCase)
 {
     ["media"] = MediaBench.RunAsync,
+    ["watermark"] = WatermarkBench.RunAsync,
 };
 
 if (args.Length == 0 || !benches.TryGetValue(args[0], out var bench))
