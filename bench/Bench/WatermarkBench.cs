@@ -78,6 +78,7 @@ internal static partial class WatermarkBench
                 var file = await AttackAsync(marked, attack, work, i, ct);
                 var (hit, acc, cpu, minutes) = await ReadAsync(file, key, payload, ct);
                 Record(recovered, bitAccuracy, attack.Name, hit, acc);
+                BenchOutput.Progress($"    {attack.Name}: {(hit ? "recovered" : "missed")}, bit accuracy {acc:P1}");
                 if (attack.Name == "identity") { extractSeconds += cpu; analysedMinutes += minutes; }
             }
 
@@ -92,6 +93,7 @@ internal static partial class WatermarkBench
                     var file = await AttackAsync(vsMarked, attack, work, i, ct);
                     var (hit, acc, _, _) = await ReadAsync(file, key, payload, ct);
                     Record(recovered, bitAccuracy, attack.Name, hit, acc);
+                    BenchOutput.Progress($"    {attack.Name}: {(hit ? "recovered" : "missed")}, bit accuracy {acc:P1}");
                 }
             }
 
