@@ -9,6 +9,7 @@ var benches = new Dictionary<string, Func<string[], CancellationToken, Task<IRea
     ["detector"] = DetectorBench.RunAsync,
     ["ledger"] = LedgerBench.RunAsync,
     ["c2pa"] = C2paBench.RunAsync,
+    ["watermark"] = WatermarkBench.RunAsync,
 };
 
 if (args.Length == 0 || !benches.TryGetValue(args[0], out var bench))
