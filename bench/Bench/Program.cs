@@ -4,6 +4,7 @@ using Provenance.Bench;
 // prints them as one JSON object on the last line of stdout, progress goes to stderr.
 var benches = new Dictionary<string, Func<string[], CancellationToken, Task<IReadOnlyDictionary<string, object?>>>>(StringComparer.OrdinalIgnoreCase)
 {
+    ["generator"] = GeneratorBench.RunAsync,
 };
 
 if (args.Length == 0 || !benches.TryGetValue(args[0], out var bench))
