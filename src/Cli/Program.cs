@@ -8,4 +8,8 @@ root.Subcommands.Add(DoctorCommand.Create());
 root.Subcommands.Add(ApiKeyCommands.Create());
 root.Subcommands.Add(WorkerCommand.Create());
 root.Subcommands.Add(DbCommands.Create());
+foreach (var command in GenerateCommands.Create())
+{
+    root.Subcommands.Add(command);
+}
 return await root.Parse(args).InvokeAsync();
