@@ -10,6 +10,7 @@ var benches = new Dictionary<string, Func<string[], CancellationToken, Task<IRea
     ["ledger"] = LedgerBench.RunAsync,
     ["c2pa"] = C2paBench.RunAsync,
     ["watermark"] = WatermarkBench.RunAsync,
+    ["generator"] = GeneratorBench.RunAsync,
 };
 
 if (args.Length == 0 || !benches.TryGetValue(args[0], out var bench))

@@ -17,4 +17,8 @@ root.Subcommands.Add(SignCommands.Sign());
 root.Subcommands.Add(SignCommands.Verify());
 root.Subcommands.Add(TsaCommands.Create());
 root.Subcommands.Add(WatermarkCommands.Create());
+foreach (var command in GenerateCommands.Create())
+{
+    root.Subcommands.Add(command);
+}
 return await root.Parse(args).InvokeAsync();
