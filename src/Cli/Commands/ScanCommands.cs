@@ -73,7 +73,9 @@ internal static class ScanCommands
         var (classifier, missing) = await ScannerFactory.LoadClassifierAsync(detectorOptions, ct);
         using (classifier)
         {
-            var pipeline = ScannerFactory.Create(runner, new ScanOptions { SampleRate = fps }, detectorOptions, classifier, missing);
+            var watermarkKey = ScannerFactory.FindWatermarkKey(configuration[Provenance.Watermark.WatermarkKey.ConfigurationKey],
+                configuration["Provenance:DataDirectory"] ?? ".data");
+            var pipeline = ScannerFactory.Create(runner, new ScanOptions { SampleRate = fps }, detectorOptions, classifier, missing, watermarkKey);
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
             if (quiet || Console.IsErrorRedirected)
             {

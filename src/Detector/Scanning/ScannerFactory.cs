@@ -3,7 +3,9 @@ using Provenance.Detector.Sampling;
 using Provenance.Inference;
 using Provenance.Inference.ModelCards;
 using Provenance.Media;
+using Provenance.Ledger.Log;
 using Provenance.Signer.Certificates;
+using Provenance.Watermark;
 
 namespace Provenance.Detector.Scanning;
 
@@ -72,15 +74,31 @@ public static class ScannerFactory
         }
     }
 
-    /// <summary>A pipeline with every part this build has, the classifier given (or its missing reason).</summary>
+    /// <summary>
+    /// The service's watermark key, without ever creating one (a new key could not read existing marks): the
+    /// configured value (<see cref="WatermarkKey.ConfigurationKey"/>) or the key file in the data folder; null when neither.
+    /// </summary>
+    public static WatermarkKey? FindWatermarkKey(string? configuredValue, string dataDirectory)
+    {
+        if (!string.IsNullOrWhiteSpace(configuredValue) || File.Exists(Path.Combine(dataDirectory, WatermarkKey.DefaultFileName)))
+        {
+            return WatermarkKey.LoadOrCreate(configuredValue, dataDirectory);
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// A pipeline with every part this build has: Content Credentials always; the watermark when a key is given; the
+    /// ledger when a reader is given; the classifier given (or its missing reason).
+    /// </summary>
     public static ScanPipeline Create(FfmpegRunner runner, ScanOptions scanOptions, DetectorOptions detectorOptions,
-        FrameClassifier? classifier, string? classifierMissingReason)
+        FrameClassifier? classifier, string? classifierMissingReason, WatermarkKey? watermarkKey = null, LedgerReader? ledger = null)
     {
         var missing = new Dictionary<string, string>
         {
-            ["watermark"] = "watermark extraction is not available in this build",
-            ["ledger"] = "no ledger is connected to this scanner",
-            ["fingerprint"] = "no fingerprint index is connected to this scanner",
+            ["watermark"] = $"no watermark key is configured ({WatermarkKey.ConfigurationKey} or {WatermarkKey.DefaultFileName} in the data folder)",
+            ["ledger"] = "no ledger database is connected to this scanner",
+            ["fingerprint"] = "perceptual fingerprint lookup is not available in this build",
         };
         if (classifierMissingReason is not null)
         {
@@ -90,6 +108,8 @@ public static class ScannerFactory
         {
             Credentials = new C2paCredentialsCheck(detectorOptions.TrustAnchorsPath is { } pem
                 ? TrustList.FromPemFiles([pem]) : TrustList.None),
+            Watermark = watermarkKey is null ? null : new WatermarkStage(watermarkKey),
+            Ledger = ledger is null ? null : new LedgerLookup(ledger),
             Classifier = classifier is null ? null : new ClassifierStage(classifier),
             MissingReasons = missing,
         };
