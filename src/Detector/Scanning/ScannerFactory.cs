@@ -20,6 +20,10 @@ public sealed record DetectorOptions
     /// <summary>PEM file of trust anchors for Content Credentials. Null: no signer is trusted (valid-untrusted at best).</summary>
     public string? TrustAnchorsPath { get; init; }
 
+    /// <summary>Optional RetinaFace model (npm retinaface@0.0.6 mnet.25_v2.onnx; non-commercial weights). Null: no
+    /// face detection (full-frame models only; face-crop models abstain).</summary>
+    public string? FaceDetectorPath { get; init; }
+
     public InferenceOptions Inference { get; init; } = new();
 }
 
@@ -74,6 +78,23 @@ public static class ScannerFactory
         }
     }
 
+    /// <summary>The optional face detector, or the reason there is none (never an exception for a missing file).</summary>
+    public static async Task<(Faces.RetinaFaceDetector? Detector, string? Reason)> LoadFaceDetectorAsync(DetectorOptions options, CancellationToken cancellationToken)
+    {
+        if (options.FaceDetectorPath is not { } path)
+        {
+            return (null, "no face detector is configured");
+        }
+        try
+        {
+            return (await Faces.RetinaFaceDetector.LoadAsync(path, options.Inference, cancellationToken).ConfigureAwait(false), null);
+        }
+        catch (Exception e) when (e is ModelCardException or InferenceException or IOException or UnauthorizedAccessException)
+        {
+            return (null, $"the face detector could not be loaded: {e.Message}");
+        }
+    }
+
     /// <summary>
     /// The service's watermark key, without ever creating one (a new key could not read existing marks): the
     /// configured value (<see cref="WatermarkKey.ConfigurationKey"/>) or the key file in the data folder; null when neither.
@@ -92,7 +113,8 @@ public static class ScannerFactory
     /// ledger when a reader is given; the classifier given (or its missing reason).
     /// </summary>
     public static ScanPipeline Create(FfmpegRunner runner, ScanOptions scanOptions, DetectorOptions detectorOptions,
-        FrameClassifier? classifier, string? classifierMissingReason, WatermarkKey? watermarkKey = null, LedgerReader? ledger = null)
+        FrameClassifier? classifier, string? classifierMissingReason, WatermarkKey? watermarkKey = null, LedgerReader? ledger = null,
+        Faces.RetinaFaceDetector? faceDetector = null)
     {
         var missing = new Dictionary<string, string>
         {
@@ -110,7 +132,7 @@ public static class ScannerFactory
                 ? TrustList.FromPemFiles([pem]) : TrustList.None),
             Watermark = watermarkKey is null ? null : new WatermarkStage(watermarkKey),
             Ledger = ledger is null ? null : new LedgerLookup(ledger),
-            Classifier = classifier is null ? null : new ClassifierStage(classifier),
+            Classifier = classifier is null ? null : new ClassifierStage(classifier, faceDetector),
             MissingReasons = missing,
         };
         return new ScanPipeline(new FrameSampler(runner), components, scanOptions);
