@@ -94,7 +94,7 @@ public sealed class ScanPipelineTests(ShippedModelFixture fixture)
         using var dir = new TempFolder();
         var report = await ScanAsync(await BadInputs.TruncatedAfterIndex(dir));
         Assert.Equal(CheckStatus.Checked, report.Input.Status);
-        Assert.InRange(report.Input.FramesSampled, 0, 5);
+        Assert.InRange(report.Input.FramesSampled, 0, 11); // the whole 3 s would give 12 at 4 frames/s
         Assert.NotEqual(Verdict.Error, report.Verdict);
     }
 
