@@ -15,12 +15,15 @@ internal static class HeldOutData
 
     public static string Fake(int index) => Path.Combine(Folder.Value, "fake-avatars", "package", "avatars", "png", $"{index}.png");
 
+    public static string FaceDetectorModel => Path.Combine(Folder.Value, "retinaface", "package", "mnet.25_v2.onnx");
+
     public static string RealGroupPhoto => Path.Combine(Folder.Value, "face-api", "package", "demo", "sample5.jpg");
 
     private static string Ensure()
     {
         var folder = RepositoryPaths.Of(".cache", "training", "npm");
-        if (File.Exists(Path.Combine(folder, "fake-avatars", ".ok")) && File.Exists(Path.Combine(folder, "face-api", ".ok")))
+        if (File.Exists(Path.Combine(folder, "fake-avatars", ".ok")) && File.Exists(Path.Combine(folder, "face-api", ".ok"))
+            && File.Exists(Path.Combine(folder, "retinaface", ".ok")))
         {
             return folder;
         }

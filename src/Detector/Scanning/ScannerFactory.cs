@@ -3,7 +3,9 @@ using Provenance.Detector.Sampling;
 using Provenance.Inference;
 using Provenance.Inference.ModelCards;
 using Provenance.Media;
+using Provenance.Ledger.Log;
 using Provenance.Signer.Certificates;
+using Provenance.Watermark;
 
 namespace Provenance.Detector.Scanning;
 
@@ -17,6 +19,10 @@ public sealed record DetectorOptions
 
     /// <summary>PEM file of trust anchors for Content Credentials. Null: no signer is trusted (valid-untrusted at best).</summary>
     public string? TrustAnchorsPath { get; init; }
+
+    /// <summary>Optional RetinaFace model (npm retinaface@0.0.6 mnet.25_v2.onnx; non-commercial weights). Null: no
+    /// face detection (full-frame models only; face-crop models abstain).</summary>
+    public string? FaceDetectorPath { get; init; }
 
     public InferenceOptions Inference { get; init; } = new();
 }
@@ -72,15 +78,49 @@ public static class ScannerFactory
         }
     }
 
-    /// <summary>A pipeline with every part this build has, the classifier given (or its missing reason).</summary>
+    /// <summary>The optional face detector, or the reason there is none (never an exception for a missing file).</summary>
+    public static async Task<(Faces.RetinaFaceDetector? Detector, string? Reason)> LoadFaceDetectorAsync(DetectorOptions options, CancellationToken cancellationToken)
+    {
+        if (options.FaceDetectorPath is not { } path)
+        {
+            return (null, "no face detector is configured");
+        }
+        try
+        {
+            return (await Faces.RetinaFaceDetector.LoadAsync(path, options.Inference, cancellationToken).ConfigureAwait(false), null);
+        }
+        catch (Exception e) when (e is ModelCardException or InferenceException or IOException or UnauthorizedAccessException)
+        {
+            return (null, $"the face detector could not be loaded: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// The service's watermark key, without ever creating one (a new key could not read existing marks): the
+    /// configured value (<see cref="WatermarkKey.ConfigurationKey"/>) or the key file in the data folder; null when neither.
+    /// </summary>
+    public static WatermarkKey? FindWatermarkKey(string? configuredValue, string dataDirectory)
+    {
+        if (!string.IsNullOrWhiteSpace(configuredValue) || File.Exists(Path.Combine(dataDirectory, WatermarkKey.DefaultFileName)))
+        {
+            return WatermarkKey.LoadOrCreate(configuredValue, dataDirectory);
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// A pipeline with every part this build has: Content Credentials always; the watermark when a key is given; the
+    /// ledger when a reader is given; the classifier given (or its missing reason).
+    /// </summary>
     public static ScanPipeline Create(FfmpegRunner runner, ScanOptions scanOptions, DetectorOptions detectorOptions,
-        FrameClassifier? classifier, string? classifierMissingReason)
+        FrameClassifier? classifier, string? classifierMissingReason, WatermarkKey? watermarkKey = null, LedgerReader? ledger = null,
+        Faces.RetinaFaceDetector? faceDetector = null)
     {
         var missing = new Dictionary<string, string>
         {
-            ["watermark"] = "watermark extraction is not available in this build",
-            ["ledger"] = "no ledger is connected to this scanner",
-            ["fingerprint"] = "no fingerprint index is connected to this scanner",
+            ["watermark"] = $"no watermark key is configured ({WatermarkKey.ConfigurationKey} or {WatermarkKey.DefaultFileName} in the data folder)",
+            ["ledger"] = "no ledger database is connected to this scanner",
+            ["fingerprint"] = "perceptual fingerprint lookup is not available in this build",
         };
         if (classifierMissingReason is not null)
         {
@@ -90,7 +130,9 @@ public static class ScannerFactory
         {
             Credentials = new C2paCredentialsCheck(detectorOptions.TrustAnchorsPath is { } pem
                 ? TrustList.FromPemFiles([pem]) : TrustList.None),
-            Classifier = classifier is null ? null : new ClassifierStage(classifier),
+            Watermark = watermarkKey is null ? null : new WatermarkStage(watermarkKey),
+            Ledger = ledger is null ? null : new LedgerLookup(ledger),
+            Classifier = classifier is null ? null : new ClassifierStage(classifier, faceDetector),
             MissingReasons = missing,
         };
         return new ScanPipeline(new FrameSampler(runner), components, scanOptions);

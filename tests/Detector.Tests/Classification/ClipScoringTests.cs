@@ -58,4 +58,31 @@ public sealed class ClipScoringTests(ShippedModelFixture fixture)
         Assert.Equal(2.0, s.Timeline[4].TimeSeconds);
         Assert.Equal(ClipScoring.AggregationRule, s.Aggregation);
     }
+
+    [Fact]
+    public async Task Classify_WithAFaceDetector_ListsEachFramesFacesWithTheirOwnScores()
+    {
+        using var detector = await Provenance.Detector.Faces.RetinaFaceDetector.LoadAsync(HeldOutData.FaceDetectorModel,
+            Provenance.Inference.InferenceOptions.Cpu, CancellationToken.None);
+        var portrait = await fixture.DecodeAsync(HeldOutData.Fake(231));
+        var noise = FrameClassifierTests.Noise(256, 256, 9);
+        var s = ClipScoring.Classify(fixture.Classifier, [Frame(0, portrait), Frame(1, noise), Frame(2, portrait)], 256, 256,
+            CancellationToken.None, detector);
+        Assert.Equal(3, s.Timeline.Count);
+        Assert.Single(s.Timeline[0].Faces);
+        Assert.Empty(s.Timeline[1].Faces);
+        var face = s.Timeline[2].Faces[0];
+        Assert.InRange(face.Score, 0.0, 1.0);
+        Assert.Equal(s.Timeline[0].Faces[0], face);
+        Assert.Equal(s.Timeline.Average(t => t.Score), s.Score!.Value, 12);
+    }
+
+    [Fact]
+    public void Crop_FaceNearTheEdge_StaysInsideTheImage()
+    {
+        var image = FrameClassifierTests.Noise(100, 60, 4);
+        var crop = ClipScoring.Crop(image, new Provenance.Detector.Faces.FaceBox(90, 50, 10, 10, 0.9), 1.8);
+        Assert.Equal(18, crop.Width);
+        Assert.Equal(image.Pixels.Span.Slice(((60 - 18) * 100 + 100 - 18) * 3, 18 * 3).ToArray(), crop.Pixels.Span[..(18 * 3)].ToArray());
+    }
 }

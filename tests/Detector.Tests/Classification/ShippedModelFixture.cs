@@ -23,11 +23,13 @@ public sealed class ShippedModelFixture : IAsyncLifetime
     }
 
     /// <summary>Decodes one image file to rgb24 at its own size.</summary>
-    public async Task<RgbImage> DecodeAsync(string path)
+    public Task<RgbImage> DecodeAsync(string path) => DecodeImageAsync(Sampler, path);
+
+    public static async Task<RgbImage> DecodeImageAsync(FrameSampler sampler, string path)
     {
         var options = new FrameSamplingOptions { SampleRate = 1, MaxFrames = 1, MaxSide = 4096 };
-        var probe = await Sampler.ProbeAsync(path, options, CancellationToken.None);
-        var sampled = await Sampler.SampleAsync(probe, options, CancellationToken.None);
+        var probe = await sampler.ProbeAsync(path, options, CancellationToken.None);
+        var sampled = await sampler.SampleAsync(probe, options, CancellationToken.None);
         return Assert.Single(sampled.Frames).Image;
     }
 }
