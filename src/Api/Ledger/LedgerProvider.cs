@@ -77,6 +77,7 @@ public static class LedgerRegistration
     public static IServiceCollection AddLedger(this IServiceCollection services)
     {
         services.AddSingleton<LedgerProvider>();
+        services.AddSingleton<Provenance.Generator.Pipeline.ILedgerAppender, ServiceLedgerAppender>();
         return services;
     }
 }
