@@ -2,6 +2,11 @@ using System.CommandLine;
 using System.Globalization;
 using Provenance.Detector.Reports;
 using Provenance.Detector.Scanning;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Provenance.Api.Ledger;
+using Provenance.Api.Verify;
+using Provenance.Ledger.Log;
 using Provenance.Media;
 using Spectre.Console;
 
@@ -64,22 +69,34 @@ internal static class ScanCommands
 
     private static async Task<ScanReport> RunAsync(string path, double fps, string? modelPath, string? faceDetectorPath, bool quiet, CancellationToken ct)
     {
-        var configuration = CliHost.LoadConfiguration();
+        await using var services = CliHost.CreateServices();
+        var configuration = services.GetRequiredService<IConfiguration>();
         var detectorOptions = new DetectorOptions
         {
             ModelPath = modelPath ?? configuration[$"{DetectorOptions.ConfigurationSection}:ModelPath"],
-            TrustAnchorsPath = configuration[$"{DetectorOptions.ConfigurationSection}:TrustAnchorsPath"],
+            // The service's own trust list by default: its CA's root, as `provenance verify` uses.
+            TrustAnchorsPath = configuration[$"{DetectorOptions.ConfigurationSection}:TrustAnchorsPath"]
+                ?? services.GetRequiredService<ServiceTrust>().AnchorFiles.FirstOrDefault(),
             FaceDetectorPath = faceDetectorPath ?? configuration[$"{DetectorOptions.ConfigurationSection}:FaceDetectorPath"],
         };
         var (faceDetector, _) = await ScannerFactory.LoadFaceDetectorAsync(detectorOptions, ct);
         using var faceDetectorScope = faceDetector;
-        using var runner = new FfmpegRunner();
+        var runner = services.GetRequiredService<FfmpegRunner>();
+        LedgerReader? ledger = null;
+        try
+        {
+            ledger = await services.GetRequiredService<LedgerProvider>().GetReaderAsync(ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Console.Error.WriteLine($"provenance scan: the ledger is not available ({e.Message}); scanning without it");
+        }
         var (classifier, missing) = await ScannerFactory.LoadClassifierAsync(detectorOptions, ct);
         using (classifier)
         {
             var watermarkKey = ScannerFactory.FindWatermarkKey(configuration[Provenance.Watermark.WatermarkKey.ConfigurationKey],
                 configuration["Provenance:DataDirectory"] ?? ".data");
-            var pipeline = ScannerFactory.Create(runner, new ScanOptions { SampleRate = fps }, detectorOptions, classifier, missing, watermarkKey, faceDetector: faceDetector);
+            var pipeline = ScannerFactory.Create(runner, new ScanOptions { SampleRate = fps }, detectorOptions, classifier, missing, watermarkKey, ledger, faceDetector);
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
             if (quiet || Console.IsErrorRedirected)
             {
