@@ -9,7 +9,8 @@ using Provenance.Ledger.Notes;
 namespace Provenance.Bench;
 
 /// <summary>
-/// <c>bench/run.sh ledger [--entries N] [--appends N]</c> (or ENTRIES / APPENDS in the environment): an embedded
+/// <c>bench/run.sh ledger [--entries N] [--appends N] [--batch N] [--in-flight N]</c> (or ENTRIES / APPENDS / BATCH /
+/// IN_FLIGHT in the environment): an embedded
 /// PostgreSQL with fsync on in bench/out/ledger. Measures durable batched appends through the sequencer (rate and
 /// acknowledgement latency), bulk-loads an N-entry log (default 10M; reused when already loaded), then inclusion
 /// proof latency on it with one reader and throughput with eight, and the bytes each entry takes on disk.
@@ -22,6 +23,8 @@ internal static class LedgerBench
     {
         var entries = Setting(args, "--entries", "ENTRIES", 10_000_000);
         var appends = Setting(args, "--appends", "APPENDS", 300_000);
+        var batch = Setting(args, "--batch", "BATCH", 1024);
+        var inFlight = Setting(args, "--in-flight", "IN_FLIGHT", 2048);
         var root = Path.GetFullPath(Path.Combine("bench", "out", "ledger"));
         Directory.CreateDirectory(root);
         if (!OperatingSystem.IsWindows())
@@ -38,7 +41,7 @@ internal static class LedgerBench
         var figures = new Dictionary<string, object?>();
 
         await using (var appendDb = await FreshDatabaseAsync(cluster, "bench_appends", ct))
-            await MeasureAppendsAsync(appendDb, keys, appends, figures, ct);
+            await MeasureAppendsAsync(appendDb, keys, appends, batch, inFlight, figures, ct);
 
         var logName = $"bench_log_{entries}";
         await using var logDb = await OpenLogAsync(cluster, logName, entries, figures, ct);
@@ -55,17 +58,19 @@ internal static class LedgerBench
         return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value > 0 ? value : fallback;
     }
 
-    private static async Task MeasureAppendsAsync(NpgsqlDataSource db, CheckpointKeys keys, int count, Dictionary<string, object?> figures, CancellationToken ct)
+    private static async Task MeasureAppendsAsync(NpgsqlDataSource db, CheckpointKeys keys, int count, int batch, int inFlight, Dictionary<string, object?> figures, CancellationToken ct)
     {
-        var options = new LedgerOptions { Origin = Origin, MaxBatchSize = 1024 };
+        var options = new LedgerOptions { Origin = Origin, MaxBatchSize = batch };
         await using var log = await TransparencyLog.OpenAsync(db, options, keys, ct);
         var source = new EntrySource(seed: 1);
         BenchOutput.Progress("appends: warm-up");
         await RunProducersAsync(log, source, 256, 20_000, ct);
 
-        BenchOutput.Progress($"appends: {count:N0} with 2,048 in flight");
+        BenchOutput.Progress($"appends: {count:N0} with {inFlight:N0} in flight, batches of at most {batch:N0}");
         var clock = Stopwatch.StartNew();
-        var latencies = await RunProducersAsync(log, source, 2048, count, ct);
+        var latencies = await RunProducersAsync(log, source, inFlight, count, ct);
+        figures["batch_size"] = batch;
+        figures["in_flight"] = inFlight;
         var seconds = clock.Elapsed.TotalSeconds;
         figures["appends_per_s"] = Math.Round(count / seconds);
         figures["ack_p50_ms"] = Percentile(latencies, 0.50);

@@ -1,6 +1,5 @@
 using System.CommandLine;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Provenance.Api.Hosting;
 using Provenance.Api.Ledger;
 using Provenance.Ledger.Database;
@@ -154,10 +153,12 @@ internal static class LedgerCommands
 
     private static async Task<int> WithLedgerAsync(Func<LedgerProvider, Task<int>> work)
     {
-        await using var services = CliHost.CreateServices();
+        // No logging here: these commands print proofs and checkpoints on stdout for other tools to read.
+        var configuration = CliHost.LoadConfiguration();
+        await using var database = new DatabaseProvider(configuration, NullLogger<DatabaseProvider>.Instance);
         try
         {
-            var ledger = new LedgerProvider(services.GetRequiredService<DatabaseProvider>(), services.GetRequiredService<IConfiguration>());
+            await using var ledger = new LedgerProvider(database, configuration);
             return await work(ledger);
         }
         catch (Exception e) when (e is EmbeddedPostgresException or Npgsql.NpgsqlException or LedgerIntegrityException)
