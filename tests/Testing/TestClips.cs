@@ -60,7 +60,8 @@ public static class TestClips
         var arguments = new List<string>
         {
             "-hide_banner", "-nostdin", "-v", "error", "-y",
-            "-f", "lavfi", "-i", string.Create(CultureInfo.InvariantCulture, $"{source}=s={width}x{height}:r={fps}:d={duration}"),
+            // Length as an input option: not every lavfi source (mandelbrot) takes a duration of its own.
+            "-t", duration, "-f", "lavfi", "-i", string.Create(CultureInfo.InvariantCulture, $"{source}=s={width}x{height}:r={fps}"),
         };
         if (withAudio)
         {

@@ -1,5 +1,6 @@
 using Provenance.Api.Audit;
 using Provenance.Api.Auth;
+using Provenance.Api.Generation;
 using Provenance.Api.Health;
 using Provenance.Api.Jobs;
 using Provenance.Api.Ledger;
@@ -78,6 +79,7 @@ public static class ServiceRegistration
         app.MapPages();
         app.MapVerifyApi();
         app.MapLedgerApi();
+        app.MapGenerationsApi();
         return app;
     }
 }

@@ -1,3 +1,4 @@
+using Provenance.Api.Generation;
 using Provenance.Api.Scans;
 
 namespace Provenance.Api.Jobs;
@@ -7,7 +8,10 @@ public static class JobHandlerRegistration
 {
     public static IServiceCollection AddJobHandlers(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddSingleton<GenerationServices>();
         services.AddSingleton<IJobHandler, ScanJobHandler>();
+        services.AddSingleton<IJobHandler, GenerationJobHandler>();
+        services.AddSingleton<IJobHandler, StampJobHandler>();
         return services;
     }
 }
