@@ -4,6 +4,12 @@ using Provenance.Bench;
 // prints them as one JSON object on the last line of stdout, progress goes to stderr.
 var benches = new Dictionary<string, Func<string[], CancellationToken, Task<IReadOnlyDictionary<string, object?>>>>(StringComparer.OrdinalIgnoreCase)
 {
+    ["media"] = MediaBench.RunAsync,
+    ["fuzz"] = FuzzBench.RunAsync,
+    ["detector"] = DetectorBench.RunAsync,
+    ["ledger"] = LedgerBench.RunAsync,
+    ["c2pa"] = C2paBench.RunAsync,
+    ["watermark"] = WatermarkBench.RunAsync,
     ["generator"] = GeneratorBench.RunAsync,
 };
 

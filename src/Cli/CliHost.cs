@@ -23,8 +23,11 @@ internal static class CliHost
         var configuration = LoadConfiguration();
         var services = new ServiceCollection();
         services.AddSingleton(configuration);
-        services.AddLogging(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(minimumLevel)
-            .AddFilter((category, _) => true));
+        // Logs go to stderr: stdout is kept for the command's own output (JSON, keys).
+        services.AddLogging(b => b
+            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
+            .AddSimpleConsole(o => o.SingleLine = true)
+            .SetMinimumLevel(minimumLevel));
         services.AddProvenanceCore(configuration);
         return services.BuildServiceProvider();
     }

@@ -1,8 +1,11 @@
 namespace Provenance.Media;
 
-/// <summary>Where the ffmpeg tools are and how many may run at once. Bound from configuration section "Media:Ffmpeg".</summary>
+/// <summary>Where the ffmpeg tools are and how many may run at once. Bound from configuration section "Provenance:Ffmpeg".</summary>
 public sealed record FfmpegOptions
 {
+    /// <summary>The configuration section these options are bound from.</summary>
+    public const string ConfigurationSection = "Provenance:Ffmpeg";
+
     /// <summary>The ffmpeg executable: a path or a name looked up on PATH.</summary>
     public string FfmpegPath { get; init; } = "ffmpeg";
 

@@ -1,16 +1,19 @@
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 
 namespace Provenance.Media;
 
 /// <summary>
 /// Starts ffmpeg and ffprobe: caps how many run at once, tracks every live process and kills them all when
-/// disposed or when the host process exits, so no tool outlives its caller.
+/// disposed, when the host process exits, or when it is told to terminate (SIGTERM, SIGHUP: the runtime does not
+/// raise ProcessExit for those), so no tool outlives its caller.
 /// </summary>
 public sealed class FfmpegRunner : IDisposable
 {
     private readonly SemaphoreSlim _slots;
     private readonly ConcurrentDictionary<FfmpegProcess, byte> _live = new();
     private readonly EventHandler _onProcessExit;
+    private readonly List<PosixSignalRegistration> _onTerminate = [];
     private int _disposed;
 
     public FfmpegRunner(FfmpegOptions? options = null)
@@ -23,6 +26,17 @@ public sealed class FfmpegRunner : IDisposable
         _slots = new SemaphoreSlim(Options.MaxConcurrentProcesses, Options.MaxConcurrentProcesses);
         _onProcessExit = (_, _) => KillAll();
         AppDomain.CurrentDomain.ProcessExit += _onProcessExit;
+        foreach (var signal in new[] { PosixSignal.SIGTERM, PosixSignal.SIGHUP })
+        {
+            try
+            {
+                // Kill only; whether the host then terminates or shuts down gracefully is not ours to decide.
+                _onTerminate.Add(PosixSignalRegistration.Create(signal, _ => KillAll()));
+            }
+            catch (Exception e) when (e is PlatformNotSupportedException or IOException)
+            {
+            }
+        }
     }
 
     public FfmpegOptions Options { get; }
@@ -36,6 +50,12 @@ public sealed class FfmpegRunner : IDisposable
     /// </summary>
     public async Task<FfmpegProcess> StartAsync(FfmpegTool tool, IReadOnlyList<string> arguments, FfmpegStartOptions options, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(arguments);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Timeout <= TimeSpan.Zero || options.Timeout.TotalMilliseconds > int.MaxValue)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), $"timeout {options.Timeout} must be positive and under 24 days");
+        }
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
         FfmpegProcess process;
@@ -112,6 +132,10 @@ public sealed class FfmpegRunner : IDisposable
             return;
         }
         AppDomain.CurrentDomain.ProcessExit -= _onProcessExit;
+        foreach (var registration in _onTerminate)
+        {
+            registration.Dispose();
+        }
         KillAll();
     }
 }

@@ -12,10 +12,14 @@ public sealed class FrameReader : IAsyncDisposable
     private readonly FfmpegProcess _process;
     private readonly double _outputRate;
     private readonly TimeSpan _start;
+    private readonly long _maxFrames;
+    private readonly bool _strict;
     private bool _finished;
 
-    private FrameReader(FfmpegProcess process, VideoProbe probe, int width, int height, RawPixelFormat format, double outputRate, TimeSpan start, bool hardware)
+    private FrameReader(FfmpegProcess process, VideoProbe probe, int width, int height, RawPixelFormat format, double outputRate, TimeSpan start, bool hardware, long maxFrames, bool strict)
     {
+        _maxFrames = maxFrames;
+        _strict = strict;
         _process = process;
         Probe = probe;
         Width = width;
@@ -62,7 +66,8 @@ public sealed class FrameReader : IAsyncDisposable
         };
         var process = await runner.StartAsync(FfmpegTool.Ffmpeg, arguments, start, cancellationToken).ConfigureAwait(false);
         var rate = options.SampleRate ?? probe.FrameRate.ToDouble();
-        return new FrameReader(process, probe, width, height, options.PixelFormat, rate, options.Start ?? TimeSpan.Zero, hardware);
+        var maxFrames = (options.Limits ?? MediaLimits.Default).MaxFrames;
+        return new FrameReader(process, probe, width, height, options.PixelFormat, rate, options.Start ?? TimeSpan.Zero, hardware, maxFrames, !options.TolerateDecodeErrors);
     }
 
     /// <summary>The frame size ffmpeg will produce: the displayed size, or the requested one (aspect kept when only one side is given).</summary>
@@ -98,7 +103,6 @@ public sealed class FrameReader : IAsyncDisposable
         {
             args.AddRange(["-hwaccel", "cuda"]);
         }
-        args.AddRange(["-protocol_whitelist", MediaInput.ProtocolWhitelist]);
         if (options.Start is { } start && start > TimeSpan.Zero)
         {
             args.AddRange(["-ss", Seconds(start)]);
@@ -107,7 +111,7 @@ public sealed class FrameReader : IAsyncDisposable
         {
             args.AddRange(["-t", Seconds(duration)]);
         }
-        args.AddRange(["-i", MediaInput.Url(probe.Path)]);
+        args.AddRange(MediaInput.InputArguments(probe.Path, (options.Limits ?? MediaLimits.Default).AllowedContainers));
         args.AddRange(["-map", $"0:{probe.VideoStreamIndex}", "-an", "-sn", "-dn"]);
         var filters = new List<string>();
         if (options.SampleRate is { } rate)
@@ -189,6 +193,13 @@ public sealed class FrameReader : IAsyncDisposable
         }
         if (got == FrameBytes)
         {
+            if (FramesRead >= _maxFrames)
+            {
+                // The header understated the length: stop rather than decode without end.
+                _finished = true;
+                _process.KillTree();
+                throw new MediaException(MediaErrorKind.LimitExceeded, $"'{Probe.Path}' decodes to more than the {_maxFrames} frames allowed", Probe.Path);
+            }
             FramesRead++;
             return true;
         }
@@ -202,6 +213,12 @@ public sealed class FrameReader : IAsyncDisposable
         if (got != 0)
         {
             throw new MediaException(MediaErrorKind.Corrupt, $"decoding of '{path}' ended inside frame {FramesRead}", path, _process.StderrTail);
+        }
+        if (_strict && !string.IsNullOrWhiteSpace(_process.StderrTail))
+        {
+            // ffmpeg runs at -v error, so anything on stderr is an error it recovered from (e.g. "partial file"
+            // when the media data is cut short but the header is intact).
+            throw new MediaException(MediaErrorKind.Corrupt, $"decoding of '{path}' hit damaged data after {FramesRead} frames", path, _process.StderrTail);
         }
         return false;
     }

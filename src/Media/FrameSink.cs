@@ -9,6 +9,9 @@ namespace Provenance.Media;
 /// </summary>
 public sealed class FrameSink : IAsyncDisposable
 {
+    /// <summary>Containers an audio source may come in: the video containers plus plain audio files.</summary>
+    private const string AudioContainers = MediaLimits.DefaultContainers + ",mp3,wav,aac,flac";
+
     private readonly FfmpegProcess _process;
     private readonly string _temporaryPath;
     private bool _completed;
@@ -99,7 +102,7 @@ public sealed class FrameSink : IAsyncDisposable
         };
         if (audio is not null)
         {
-            args.AddRange(["-protocol_whitelist", MediaInput.ProtocolWhitelist, "-i", MediaInput.Url(audio)]);
+            args.AddRange(MediaInput.InputArguments(audio, AudioContainers));
             args.AddRange(["-map", "0:v:0", "-map", "1:a:0?", "-c:a", "copy", "-shortest"]);
         }
         else
@@ -194,7 +197,15 @@ public sealed class FrameSink : IAsyncDisposable
                 _failed = true;
                 throw new MediaException(MediaErrorKind.ToolFailed, $"encoding '{OutputPath}' with {Encoder} failed (exit code {exitCode})", OutputPath, _process.StderrTail);
             }
-            File.Move(_temporaryPath, OutputPath, overwrite: true);
+            try
+            {
+                File.Move(_temporaryPath, OutputPath, overwrite: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                _failed = true;
+                throw new MediaException(MediaErrorKind.NotFound, $"the encoded clip cannot be moved to '{OutputPath}': {e.Message}", OutputPath, inner: e);
+            }
             _completed = true;
             return new FrameSinkResult(OutputPath, FramesWritten, Encoder, _process.Elapsed, info.Length);
         }

@@ -57,6 +57,12 @@ public sealed record HardwareCapabilities
         ArgumentNullException.ThrowIfNull(runner);
         var key = runner.Options.FfmpegPath + "\n" + runner.Options.FfprobePath;
         var task = Cache.GetOrAdd(key, _ => HardwareDetection.RunAsync(runner, CancellationToken.None));
+        if (task.IsFaulted || task.IsCanceled)
+        {
+            // A detection that broke (e.g. its runner was disposed mid-way) is not an answer: try again.
+            Cache.TryRemove(new KeyValuePair<string, Task<HardwareCapabilities>>(key, task));
+            task = Cache.GetOrAdd(key, _ => HardwareDetection.RunAsync(runner, CancellationToken.None));
+        }
         return task.WaitAsync(cancellationToken);
     }
 

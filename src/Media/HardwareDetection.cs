@@ -106,8 +106,7 @@ internal static partial class HardwareDetection
             {
                 return null;
             }
-            var tail = result.StderrTail.Trim();
-            return $"trial failed (exit code {result.ExitCode}): {tail[(tail.LastIndexOf('\n') + 1)..]}";
+            return $"trial failed (exit code {result.ExitCode}): {Cause(result.StderrTail)}";
         }
         catch (MediaException e)
         {
@@ -142,6 +141,18 @@ internal static partial class HardwareDetection
             {
             }
         }
+    }
+
+    /// <summary>The first stderr line names the cause (e.g. "Cannot load libcuda.so.1"); the last says what failed.</summary>
+    private static string Cause(string stderrTail)
+    {
+        var lines = stderrTail.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (lines.Length == 0)
+        {
+            return "no message";
+        }
+        var text = lines.Length == 1 ? lines[0] : $"{lines[0]} / {lines[^1]}";
+        return text.Length <= 300 ? text : text[..300];
     }
 
     [GeneratedRegex(@"version\s+(\S+)")]

@@ -1,7 +1,9 @@
+using System.Text.RegularExpressions;
+
 namespace Provenance.Media;
 
 /// <summary>Checks an input path before a tool sees it and turns it into an unambiguous ffmpeg input URL.</summary>
-internal static class MediaInput
+internal static partial class MediaInput
 {
     /// <summary>Protocols a tool may open for our inputs: local files only (no network, no nested URLs).</summary>
     public const string ProtocolWhitelist = "file";
@@ -39,10 +41,24 @@ internal static class MediaInput
         }
         if (info.Length == 0)
         {
-            throw new MediaException(MediaErrorKind.NotAVideo, $"'{full}' is empty (0 bytes)", full);
+            throw new MediaException(MediaErrorKind.NotAVideo, $"'{full}' is empty (0 bytes) or not a regular file", full);
         }
         limits.CheckFileSize(full, info.Length);
         return (full, info.Length);
+    }
+
+    /// <summary>Input options that confine ffmpeg to local files and the allowed demuxers, then the input itself.</summary>
+    public static IEnumerable<string> InputArguments(string fullPath, string allowedContainers)
+    {
+        yield return "-protocol_whitelist";
+        yield return ProtocolWhitelist;
+        if (!string.IsNullOrWhiteSpace(allowedContainers))
+        {
+            yield return "-format_whitelist";
+            yield return allowedContainers;
+        }
+        yield return "-i";
+        yield return Url(fullPath);
     }
 
     /// <summary>The ffmpeg input URL: the "file:" protocol makes names with ':' or a leading '-' safe.</summary>
@@ -72,11 +88,24 @@ internal static class MediaInput
     public static MediaException Classify(string fullPath, string what, int exitCode, string stderrTail)
     {
         var kind = MediaErrorKind.ToolFailed;
-        var reason = $"{what} failed with exit code {exitCode}";
+        var reason = exitCode > 128 && exitCode < 160 && OperatingSystem.IsLinux()
+            ? $"{what} was stopped by signal {exitCode - 128}"
+            : $"{what} failed with exit code {exitCode}";
         if (Contains(stderrTail, "No such file or directory") || Contains(stderrTail, "Permission denied"))
         {
             kind = MediaErrorKind.NotFound;
             reason = "the file cannot be opened";
+        }
+        else if (Contains(stderrTail, "Picture size") && Contains(stderrTail, "is invalid"))
+        {
+            kind = MediaErrorKind.LimitExceeded;
+            reason = "its header declares a picture larger than ffmpeg accepts";
+        }
+        else if (Contains(stderrTail, "Format not on whitelist"))
+        {
+            kind = MediaErrorKind.NotAVideo;
+            var demuxer = DemuxerNamed().Match(stderrTail);
+            reason = demuxer.Success ? $"it is a {demuxer.Groups[1].Value} file, not an accepted video container" : "its container is not an accepted video container";
         }
         else if (Contains(stderrTail, "moov atom not found"))
         {
@@ -88,8 +117,7 @@ internal static class MediaInput
             kind = MediaErrorKind.NotAVideo;
             reason = "it is not a video file";
         }
-        else if (Contains(stderrTail, "partial file") || Contains(stderrTail, "corrupt") || Contains(stderrTail, "Invalid data")
-                 || Contains(stderrTail, "Error while decoding") || Contains(stderrTail, "error reading header"))
+        else if (DamageMarkers.Any(marker => Contains(stderrTail, marker)))
         {
             kind = MediaErrorKind.Corrupt;
             reason = "the video is damaged or truncated";
@@ -102,5 +130,16 @@ internal static class MediaInput
         return new MediaException(kind, $"{what} of '{fullPath}': {reason}", fullPath, stderrTail);
     }
 
+    /// <summary>What ffmpeg writes when the data it reads is damaged or cut short.</summary>
+    private static readonly string[] DamageMarkers =
+    [
+        "partial file", "corrupt", "Invalid data", "error while decoding", "error reading header", "Error splitting the input",
+        "Invalid NAL", "missing picture", "End of file", "Error marking filters as finished", "non-existing PPS", "no frame!",
+        "decode_slice_header error", "Truncating packet", "Packet corrupt", "Error parsing",
+    ];
+
     private static bool Contains(string text, string value) => text.Contains(value, StringComparison.OrdinalIgnoreCase);
+
+    [GeneratedRegex(@"\[([^\s\]@]+) @ [^\]]*\] Format not on whitelist")]
+    private static partial Regex DemuxerNamed();
 }

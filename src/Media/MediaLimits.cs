@@ -2,10 +2,13 @@ namespace Provenance.Media;
 
 /// <summary>
 /// Bounds a caller accepts before any decoding starts, checked against the probe so a 20000x20000 or
-/// ten-hour header is refused cheaply. Bound from configuration section "Media:Limits".
+/// ten-hour header is refused cheaply. Bound from configuration section "Provenance:MediaLimits".
 /// </summary>
 public sealed record MediaLimits
 {
+    /// <summary>The configuration section these limits are bound from.</summary>
+    public const string ConfigurationSection = "Provenance:MediaLimits";
+
     /// <summary>Largest accepted file in bytes.</summary>
     public long MaxFileBytes { get; init; } = 4L << 30;
 
@@ -26,6 +29,16 @@ public sealed record MediaLimits
 
     /// <summary>Most frames accepted (recorded or estimated from duration and rate).</summary>
     public long MaxFrames { get; init; } = 2_000_000;
+
+    /// <summary>
+    /// ffmpeg demuxers a file may be opened with, comma-separated (ffmpeg's <c>-format_whitelist</c>). Playlists
+    /// (hls, dash, concat), still images and the text renderer are left out so a hostile upload cannot make ffmpeg
+    /// read other files. A demuxer named "mov,mp4,m4a,3gp,3g2,mj2" is allowed when any of its names is listed.
+    /// </summary>
+    public string AllowedContainers { get; init; } = DefaultContainers;
+
+    /// <summary>The default <see cref="AllowedContainers"/>: common video containers, raw H.264/HEVC/AV1 streams and Y4M.</summary>
+    public const string DefaultContainers = "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi,mpegts,flv,mpeg,asf,ogg,gif,h264,hevc,m4v,ivf,obu,mxf,yuv4mpegpipe";
 
     /// <summary>Defaults suited to uploads.</summary>
     public static MediaLimits Default { get; } = new();

@@ -10,16 +10,22 @@ namespace Provenance.Media;
 internal static partial class PipeCapacity
 {
     private const int SetPipeSize = 1031; // F_SETPIPE_SZ
+    private const int GetPipeSize = 1032; // F_GETPIPE_SZ
     private const int DesiredBytes = 1 << 20;
 
     [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
     private static partial int Fcntl(IntPtr fd, int command, int argument);
 
-    public static void TryEnlarge(Stream stream)
+    public static void TryEnlarge(Stream stream) => _ = Control(stream, SetPipeSize, DesiredBytes);
+
+    /// <summary>The pipe's kernel buffer size in bytes, or -1 when it cannot be read.</summary>
+    public static int SizeOf(Stream stream) => Control(stream, GetPipeSize, 0);
+
+    private static int Control(Stream stream, int command, int argument)
     {
         if (!OperatingSystem.IsLinux() || stream is not PipeStream pipe)
         {
-            return;
+            return -1;
         }
         try
         {
@@ -28,7 +34,7 @@ internal static partial class PipeCapacity
             handle.DangerousAddRef(ref added);
             try
             {
-                _ = Fcntl(handle.DangerousGetHandle(), SetPipeSize, DesiredBytes);
+                return Fcntl(handle.DangerousGetHandle(), command, argument);
             }
             finally
             {
@@ -40,6 +46,7 @@ internal static partial class PipeCapacity
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or ObjectDisposedException or InvalidOperationException)
         {
+            return -1;
         }
     }
 }

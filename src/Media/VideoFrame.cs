@@ -50,7 +50,37 @@ public sealed class VideoFrame : IDisposable
     public Span<byte> Span => new(Buffer, 0, Length);
 
     /// <summary>The luma (Y) plane for yuv420p and gray; the whole packed image for rgb24.</summary>
-    public Span<byte> Plane0 => PixelFormat == RawPixelFormat.Rgb24 ? Span : Span[..(Width * Height)];
+    public Span<byte> Plane0 => Plane(0);
+
+    /// <summary>
+    /// One plane: for yuv420p 0 = Y (Width x Height), 1 = U, 2 = V (each ceil(Width/2) x ceil(Height/2));
+    /// for gray and rgb24 only plane 0 exists (the whole image).
+    /// </summary>
+    public Span<byte> Plane(int index)
+    {
+        if (PixelFormat != RawPixelFormat.Yuv420p)
+        {
+            ArgumentOutOfRangeException.ThrowIfNotEqual(index, 0);
+            return Span;
+        }
+        var luma = Width * Height;
+        var chroma = ((Width + 1) / 2) * ((Height + 1) / 2);
+        return index switch
+        {
+            0 => Span[..luma],
+            1 => Span.Slice(luma, chroma),
+            2 => Span.Slice(luma + chroma, chroma),
+            _ => throw new ArgumentOutOfRangeException(nameof(index), index, "yuv420p has planes 0, 1 and 2"),
+        };
+    }
+
+    /// <summary>Bytes per row of <see cref="Plane"/>(index).</summary>
+    public int Stride(int index) => PixelFormat switch
+    {
+        RawPixelFormat.Rgb24 => Width * 3,
+        RawPixelFormat.Yuv420p when index > 0 => (Width + 1) / 2,
+        _ => Width,
+    };
 
     private byte[] Buffer => _buffer ?? throw new ObjectDisposedException(nameof(VideoFrame));
 

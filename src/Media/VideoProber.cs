@@ -18,9 +18,8 @@ public sealed class VideoProber
         string[] arguments =
         [
             "-hide_banner", "-v", "error",
-            "-protocol_whitelist", MediaInput.ProtocolWhitelist,
             "-print_format", "json", "-show_format", "-show_streams",
-            MediaInput.Url(full),
+            .. MediaInput.InputArguments(full, limits.AllowedContainers),
         ];
         var options = new FfmpegStartOptions { Timeout = timeout ?? _runner.Options.ProbeTimeout, SubjectPath = full };
         var result = await _runner.RunAsync(FfmpegTool.Ffprobe, arguments, options, cancellationToken).ConfigureAwait(false);

@@ -1,7 +1,8 @@
 namespace Provenance.Watermark;
 
 /// <summary>
-/// Content-adaptive strength: the luma standard deviation of each 4x4 block, eroded (minimum) over its 3x3
+/// Content-adaptive strength: the texture of each 4x4 block (mean absolute second difference, blind to smooth
+/// ramps), eroded (minimum) over its 3x3
 /// block neighbourhood so that flat areas next to edges stay unmarked, mapped linearly from
 /// <see cref="WatermarkOptions.MaskFloor"/> (0) to <see cref="WatermarkOptions.MaskFull"/> (1).
 /// </summary>
@@ -28,30 +29,32 @@ internal sealed class PerceptualMask
 
     public void Compute(ReadOnlySpan<byte> luma, int width, int height, int stride)
     {
+        // Texture = mean absolute second difference (horizontal + vertical), which ignores smooth ramps and
+        // gradients; scaled so that white noise of standard deviation σ reads ≈ σ.
+        const float NoiseScale = 1f / 3.9f;
         var sum = new int[BlocksX];
-        var sumSq = new int[BlocksX];
         var cnt = new int[BlocksX];
         for (var by = 0; by < BlocksY; by++)
         {
-            Array.Clear(sum); Array.Clear(sumSq); Array.Clear(cnt);
+            Array.Clear(sum); Array.Clear(cnt);
             var yEnd = Math.Min(height, (by + 1) * Block);
             for (var y = by * Block; y < yEnd; y++)
             {
                 var row = luma.Slice(y * stride, width);
+                var up = luma.Slice(Math.Max(0, y - 1) * stride, width);
+                var down = luma.Slice(Math.Min(height - 1, y + 1) * stride, width);
                 for (var x = 0; x < width; x++)
                 {
-                    int v = row[x];
+                    int c = row[x];
+                    var l = row[Math.Max(0, x - 1)];
+                    var r = row[Math.Min(width - 1, x + 1)];
                     var b = x >> 2;
-                    sum[b] += v; sumSq[b] += v * v; cnt[b]++;
+                    sum[b] += Math.Abs(l + r - 2 * c) + Math.Abs(up[x] + down[x] - 2 * c);
+                    cnt[b]++;
                 }
             }
             for (var bx = 0; bx < BlocksX; bx++)
-            {
-                double n = cnt[bx];
-                var mean = sum[bx] / n;
-                var variance = Math.Max(0, sumSq[bx] / n - mean * mean);
-                _std[by * BlocksX + bx] = (float)Math.Sqrt(variance);
-            }
+                _std[by * BlocksX + bx] = sum[bx] * NoiseScale / cnt[bx];
         }
         for (var by = 0; by < BlocksY; by++)
         {

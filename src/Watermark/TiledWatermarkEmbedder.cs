@@ -37,6 +37,7 @@ public sealed class TiledWatermarkEmbedder : IWatermarkEmbedder
         var bx = mask.BlocksX;
         var maskValues = mask.Values;
         var rowMask = new float[width];
+        var blockRow = new float[bx];
         for (var y = 0; y < height; y++)
         {
             var fy = (y + 0.5f) / PerceptualMask.Block - 0.5f;
@@ -46,16 +47,18 @@ public sealed class TiledWatermarkEmbedder : IWatermarkEmbedder
             var r0 = by0 * bx;
             var r1 = by1 * bx;
             var anyMarked = false;
-            for (var x = 0; x < width; x++)
+            for (var b = 0; b < bx; b++)
             {
-                var x0 = _maskX0[x]; var x1 = _maskX1[x]; var tx = _maskTx[x];
-                var top = maskValues[r0 + x0] + (maskValues[r0 + x1] - maskValues[r0 + x0]) * tx;
-                var bottom = maskValues[r1 + x0] + (maskValues[r1 + x1] - maskValues[r1 + x0]) * tx;
-                var m = top + (bottom - top) * ty;
-                rowMask[x] = m;
-                anyMarked |= m > 0;
+                var v = maskValues[r0 + b] + (maskValues[r1 + b] - maskValues[r0 + b]) * ty;
+                blockRow[b] = v;
+                anyMarked |= v > 0;
             }
             if (!anyMarked) continue;
+            for (var x = 0; x < width; x++)
+            {
+                var a = blockRow[_maskX0[x]];
+                rowMask[x] = a + (blockRow[_maskX1[x]] - a) * _maskTx[x];
+            }
             var row = luma.Slice(y * stride, width);
             var field = _field.AsSpan(y * width, width);
             for (var x = 0; x < width; x++)

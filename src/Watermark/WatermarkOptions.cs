@@ -12,10 +12,10 @@ public sealed record WatermarkOptions
 
     /// <summary>Local texture (luma standard deviation in a 4x4 block, eroded over its neighbours) below which no
     /// mark is added.</summary>
-    public double MaskFloor { get; init; } = 1.0;
+    public double MaskFloor { get; init; } = 0.5;
 
     /// <summary>Local texture at which full strength is reached.</summary>
-    public double MaskFull { get; init; } = 4.0;
+    public double MaskFull { get; init; } = 3.0;
 
     /// <summary>Frames smaller than this (either side) are left unmarked and cannot be analysed.</summary>
     public int MinimumFrameSide { get; init; } = 96;

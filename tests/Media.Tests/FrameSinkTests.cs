@@ -213,6 +213,57 @@ public sealed class FrameSinkTests : IDisposable
         Assert.Equal(5, probe.FrameCount);
     }
 
+    [Fact]
+    public async Task Encode_IntoAFolderWithSpacesAndNonAsciiCharacters_Works()
+    {
+        var folder = Directory.CreateDirectory(_temp.File("sortie vidéo 出力"));
+        var output = Path.Combine(folder.FullName, "clip final (1).mp4");
+
+        await EncodeGrayRampAsync(output, frames: 3);
+
+        var probe = await new VideoProber(_runner).ProbeAsync(output, null, CancellationToken.None);
+        Assert.Equal(3, probe.FrameCount);
+        Assert.Single(Directory.GetFiles(folder.FullName));
+    }
+
+    [Fact]
+    public async Task Encode_WithSettingsTheEncoderRejects_FailsWithItsMessageAndLeavesNothing()
+    {
+        var output = _temp.File("bad preset.mp4");
+        var options = GrayOptions() with { Preset = "no-such-preset" };
+
+        var error = await Assert.ThrowsAsync<MediaException>(async () =>
+        {
+            await using var sink = await FrameSink.StartAsync(_runner, output, options, null, CancellationToken.None);
+            for (var n = 0; n < 50; n++)
+            {
+                await sink.WriteFrameAsync(new byte[sink.FrameBytes], CancellationToken.None);
+            }
+            await sink.CompleteAsync(CancellationToken.None);
+        });
+
+        Assert.Equal(MediaErrorKind.ToolFailed, error.Kind);
+        Assert.Contains("no-such-preset", error.StderrTail);
+        Assert.Empty(Directory.GetFileSystemEntries(_temp.Path));
+        Assert.Empty(_runner.LiveProcessIds);
+    }
+
+    [Fact]
+    public async Task Encode_WhoseDestinationBecameAFolder_FailsWithMediaExceptionAndCleansUp()
+    {
+        var output = _temp.File("taken.mp4");
+        var error = await Assert.ThrowsAsync<MediaException>(async () =>
+        {
+            await using var sink = await FrameSink.StartAsync(_runner, output, GrayOptions(), null, CancellationToken.None);
+            await sink.WriteFrameAsync(new byte[sink.FrameBytes], CancellationToken.None);
+            Directory.CreateDirectory(output);
+            await sink.CompleteAsync(CancellationToken.None);
+        });
+
+        Assert.Equal(MediaErrorKind.NotFound, error.Kind);
+        Assert.Equal(new[] { output }, Directory.GetFileSystemEntries(_temp.Path));
+    }
+
     private static FrameSinkOptions GrayOptions() => new()
     {
         Width = 128,

@@ -204,4 +204,64 @@ public sealed class FrameSourceTests : IDisposable
 
         Assert.Equal(10, frames.Count);
     }
+
+    [Fact]
+    public async Task Read_MoreFramesThanTheLimitAllows_StopsWithLimitExceeded()
+    {
+        // The probe's estimate (50 frames) passes; resampling to 100 fps yields 200, over the limit of 100.
+        var clip = await TestClips.CreateAsync(TestClipKind.TestSource2, 320, 240, 2, 25);
+        var options = new FrameSourceOptions { PixelFormat = RawPixelFormat.Gray, SampleRate = 100, Limits = new MediaLimits { MaxFrames = 100 } };
+
+        var error = await Assert.ThrowsAsync<MediaException>(() => ReadAllAsync(Source, clip, options));
+
+        Assert.Equal(MediaErrorKind.LimitExceeded, error.Kind);
+        Assert.Empty(_runner.LiveProcessIds);
+    }
+
+    [Fact]
+    public async Task Read_StreamThatChangesResolution_KeepsEveryFrameAtTheProbedSize()
+    {
+        var small = await TestClips.RenderWithAsync("switch-small.ts", ["-f", "lavfi", "-i", "testsrc2=s=320x240:r=25:d=1", "-c:v", "libx264", "-preset", "ultrafast"]);
+        var large = await TestClips.RenderWithAsync("switch-large.ts", ["-f", "lavfi", "-i", "testsrc2=s=640x360:r=25:d=1", "-c:v", "libx264", "-preset", "ultrafast"]);
+        var switching = _temp.File("switching.ts");
+        await File.WriteAllBytesAsync(switching, [.. await File.ReadAllBytesAsync(small), .. await File.ReadAllBytesAsync(large)]);
+
+        // Joining two transport streams breaks packet continuity at the seam, which strict decoding would refuse.
+        var frames = await ReadAllAsync(Source, switching, new FrameSourceOptions { PixelFormat = RawPixelFormat.Gray, TolerateDecodeErrors = true });
+
+        Assert.Equal(50, frames.Count);
+        Assert.All(frames, f => Assert.Equal(320 * 240, f.Length));
+    }
+
+    [Fact]
+    public async Task Read_Mp4CutShortAfterAnIntactHeader_FailsAsCorruptEvenThoughFfmpegExitsCleanly()
+    {
+        // +faststart puts the movie header first: cutting the media data leaves a header that promises more
+        // frames than exist. ffmpeg exits 0 after logging "partial file"; strict decoding must not pass that off as the end.
+        var clip = await TestClips.CreateAsync(TestClipKind.TestSource2, 192, 108, 1, 10, withAudio: true);
+        var bytes = await File.ReadAllBytesAsync(clip);
+        var truncated = _temp.File("cut.mp4");
+        await File.WriteAllBytesAsync(truncated, bytes[..(bytes.Length * 4 / 10)]);
+
+        var error = await Assert.ThrowsAsync<MediaException>(() => ReadAllAsync(Source, truncated, new FrameSourceOptions { PixelFormat = RawPixelFormat.Gray }));
+
+        Assert.Equal(MediaErrorKind.Corrupt, error.Kind);
+    }
+
+    [Fact]
+    public async Task Read_Yuv420pOfOddSize_SplitsIntoPlanesWithRoundedUpChroma()
+    {
+        var clip = await TestClips.CreateAsync(TestClipKind.SmpteHdBars, 320, 240, 1, 10);
+        await using var reader = await Source.OpenAsync(clip, new FrameSourceOptions { Width = 161, Height = 121 }, CancellationToken.None);
+        using var frame = await reader.ReadFrameAsync(CancellationToken.None);
+
+        Assert.Equal(161 * 121 + 2 * 81 * 61, frame!.Length);
+        Assert.Equal(161 * 121, frame.Plane(0).Length);
+        Assert.Equal(81 * 61, frame.Plane(1).Length);
+        Assert.Equal(81 * 61, frame.Plane(2).Length);
+        Assert.Equal(81, frame.Stride(1));
+        // The bars are coloured, so the chroma planes are not flat mid-grey.
+        Assert.Contains(frame.Plane(1).ToArray(), b => Math.Abs(b - 128) > 30);
+        Assert.Throws<ArgumentOutOfRangeException>(() => frame.Plane(3).Length);
+    }
 }

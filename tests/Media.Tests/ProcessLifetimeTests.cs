@@ -138,4 +138,53 @@ public sealed class ProcessLifetimeTests : IDisposable
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("nosuchfilter", result.StderrTail);
     }
+
+    [Fact]
+    public async Task Start_OnLinux_GivesStdoutAOneMebibytePipe()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return; // pipe sizes are a Linux feature; elsewhere the default pipe is used
+        }
+        await using var process = await _runner.StartAsync(FfmpegTool.Ffmpeg, ["-hide_banner", "-nostdin", "-v", "error", "-version"], new FfmpegStartOptions(), CancellationToken.None);
+
+        Assert.Equal(1 << 20, PipeCapacity.SizeOf(process.StandardOutput));
+    }
+
+    [Fact]
+    public async Task Run_WritingMoreThanItsOutputCap_IsLimitExceededAndKilled()
+    {
+        var error = await Assert.ThrowsAsync<MediaException>(() => _runner.RunAsync(FfmpegTool.Ffmpeg,
+            ["-hide_banner", "-nostdin", "-v", "error", "-f", "lavfi", "-i", "testsrc2=s=320x240:r=25", "-f", "rawvideo", "pipe:1"],
+            new FfmpegStartOptions { Timeout = TimeSpan.FromSeconds(30) }, CancellationToken.None, maxOutputBytes: 1 << 20));
+
+        Assert.Equal(MediaErrorKind.LimitExceeded, error.Kind);
+        Assert.Empty(_runner.LiveProcessIds);
+    }
+
+    [Fact]
+    public async Task Start_WithANonPositiveTimeout_IsRefused()
+    {
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => _runner.StartAsync(FfmpegTool.Ffmpeg, ["-version"], new FfmpegStartOptions { Timeout = TimeSpan.Zero }, CancellationToken.None));
+        Assert.Empty(_runner.LiveProcessIds);
+    }
+
+    [Fact]
+    public async Task KillAll_StopsRunningDecodesAndTheirReadersSeeAnError()
+    {
+        var clip = await TestClips.CreateAsync(TestClipKind.TestSource2, 640, 360, 4, 25);
+        await using var reader = await new FrameSource(_runner).OpenAsync(clip, null, CancellationToken.None);
+        var pid = reader.ProcessId;
+
+        _runner.KillAll();
+
+        await ProcessAssert.GoneAsync(pid);
+        await Assert.ThrowsAsync<MediaException>(async () =>
+        {
+            while (await reader.ReadFrameAsync(CancellationToken.None) is { } frame)
+            {
+                frame.Dispose();
+            }
+        });
+    }
 }

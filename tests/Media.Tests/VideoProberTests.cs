@@ -166,4 +166,96 @@ public sealed class VideoProberTests : IDisposable
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Prober.ProbeAsync(clip, null, cancelled.Token));
         Assert.Empty(_runner.LiveProcessIds);
     }
+
+    [Fact]
+    public async Task Probe_FifoThatNeverGetsData_FailsAtOnceInsteadOfHanging()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+        var fifo = _temp.File("never.mp4");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo]))
+        {
+            await mkfifo.WaitForExitAsync();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        var error = await Assert.ThrowsAsync<MediaException>(() => Prober.ProbeAsync(fifo, null, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20)));
+
+        Assert.Equal(MediaErrorKind.NotAVideo, error.Kind);
+        Assert.Contains("not a regular file", error.Message);
+    }
+
+    [Fact]
+    public async Task Probe_PastItsTimeLimit_IsTimeoutAndLeavesNoProcess()
+    {
+        var clip = await TestClips.CreateAsync(TestClipKind.SmpteHdBars, 160, 120, 1, 10);
+
+        var error = await Assert.ThrowsAsync<MediaException>(() => Prober.ProbeAsync(clip, null, CancellationToken.None, timeout: TimeSpan.FromMilliseconds(1)));
+
+        Assert.Equal(MediaErrorKind.Timeout, error.Kind);
+        Assert.Equal(clip, error.Path);
+        Assert.Empty(_runner.LiveProcessIds);
+    }
+
+    [Fact]
+    public async Task Probe_PlaylistPointingAtOtherFiles_IsRefusedWithoutOpeningThem()
+    {
+        var segment = await TestClips.RenderWithAsync("segment.ts", ["-f", "lavfi", "-i", "testsrc2=s=160x120:r=10:d=1", "-c:v", "libx264", "-preset", "ultrafast"]);
+        var playlist = _temp.File("upload.m3u8");
+        await File.WriteAllTextAsync(playlist, $"#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1,\n{segment}\n#EXT-X-ENDLIST\n");
+
+        var error = await Assert.ThrowsAsync<MediaException>(() => Prober.ProbeAsync(playlist, null, CancellationToken.None));
+
+        Assert.Equal(MediaErrorKind.NotAVideo, error.Kind);
+    }
+
+    [Fact]
+    public async Task Probe_StillImage_IsNotAVideo()
+    {
+        var image = await TestClips.RenderWithAsync("still.png", ["-f", "lavfi", "-i", "testsrc2=s=64x64:d=0.1", "-frames:v", "1"]);
+
+        var error = await Assert.ThrowsAsync<MediaException>(() => Prober.ProbeAsync(image, null, CancellationToken.None));
+
+        Assert.Equal(MediaErrorKind.NotAVideo, error.Kind);
+        Assert.Contains("png", error.Message);
+    }
+
+    [Fact]
+    public async Task Probe_ContainerOutsideTheConfiguredList_IsRefused()
+    {
+        var clip = await TestClips.CreateAsync(TestClipKind.SmpteHdBars, 160, 120, 1, 10);
+
+        var error = await Assert.ThrowsAsync<MediaException>(() => Prober.ProbeAsync(clip, new MediaLimits { AllowedContainers = "matroska,webm" }, CancellationToken.None));
+
+        Assert.Equal(MediaErrorKind.NotAVideo, error.Kind);
+        Assert.Contains("mov,mp4", error.Message);
+    }
+
+    [Fact]
+    public async Task Probe_WebmAndMpegTs_AreAcceptedByDefault()
+    {
+        var webm = await TestClips.RenderWithAsync("clip.webm", ["-f", "lavfi", "-i", "testsrc2=s=160x120:r=10:d=1", "-c:v", "libvpx-vp9", "-deadline", "realtime", "-b:v", "100k"]);
+        var ts = await TestClips.RenderWithAsync("clip.ts", ["-f", "lavfi", "-i", "testsrc2=s=160x120:r=10:d=1", "-c:v", "libx264", "-preset", "ultrafast"]);
+
+        var webmProbe = await Prober.ProbeAsync(webm, null, CancellationToken.None);
+        var tsProbe = await Prober.ProbeAsync(ts, null, CancellationToken.None);
+
+        Assert.Equal("vp9", webmProbe.Codec);
+        Assert.Equal("mpegts", tsProbe.Container);
+    }
+
+    [Theory]
+    [InlineData(16000, 16000)]
+    [InlineData(20000, 20000)]
+    public async Task Probe_Y4mHeaderClaimingAHugePicture_IsLimitExceededBeforeDecoding(int width, int height)
+    {
+        var path = _temp.File($"huge {width}.y4m");
+        await File.WriteAllTextAsync(path, $"YUV4MPEG2 W{width} H{height} F25:1 Ip A1:1 C420jpeg\nFRAME\nabc");
+
+        var error = await Assert.ThrowsAsync<MediaException>(() => Prober.ProbeAsync(path, null, CancellationToken.None));
+
+        Assert.Equal(MediaErrorKind.LimitExceeded, error.Kind);
+    }
 }

@@ -54,7 +54,7 @@ public sealed class VerifierInteropTests
         Assert.Equal(["signingCredential.untrusted"], Codes(ours, ValidationStatusKind.Failure));
     }
 
-    public static TheoryData<string> C2paRsAlgorithms => new() { "es256", "es384", "es512", "ps256", "ed25519" };
+    public static TheoryData<string> C2paRsAlgorithms => new() { "es256", "es384", "es512", "ps256", "ps384", "ps512", "ed25519" };
 
     [Theory]
     [MemberData(nameof(C2paRsAlgorithms))]

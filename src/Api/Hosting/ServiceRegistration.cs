@@ -2,9 +2,11 @@ using Provenance.Api.Audit;
 using Provenance.Api.Auth;
 using Provenance.Api.Health;
 using Provenance.Api.Jobs;
+using Provenance.Api.Ledger;
 using Provenance.Api.Pages;
 using Provenance.Api.Scans;
 using Provenance.Api.Uploads;
+using Provenance.Api.Verify;
 using Provenance.Inference;
 using Provenance.Media;
 
@@ -43,6 +45,8 @@ public static class ServiceRegistration
         services.AddSingleton(sp => new FfmpegRunner(configuration.GetSection("Provenance:Ffmpeg").Get<FfmpegOptions>() ?? new FfmpegOptions()));
         services.AddSingleton<ReadinessProbe>();
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<ServiceTrust>();
+        services.AddLedger();
         services.AddSingleton<ApiKeyStore>();
         services.Configure<JobOptions>(configuration.GetSection("Provenance:Jobs"));
         services.AddSingleton<JobStore>();
@@ -72,6 +76,8 @@ public static class ServiceRegistration
         app.MapHealthApi();
         app.MapScansApi();
         app.MapPages();
+        app.MapVerifyApi();
+        app.MapLedgerApi();
         return app;
     }
 }

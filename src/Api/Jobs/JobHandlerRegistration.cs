@@ -1,3 +1,5 @@
+using Provenance.Api.Scans;
+
 namespace Provenance.Api.Jobs;
 
 /// <summary>The handlers workers run, one per job kind.</summary>
@@ -5,6 +7,7 @@ public static class JobHandlerRegistration
 {
     public static IServiceCollection AddJobHandlers(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddSingleton<IJobHandler, ScanJobHandler>();
         return services;
     }
 }

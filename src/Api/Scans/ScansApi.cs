@@ -20,9 +20,9 @@ public static class ScansApi
         group.MapPost("", SubmitAsync)
             .RequireAuthorization(ApiKeyScopes.PolicyFor(ApiKeyScopes.Scan))
             .WithName("SubmitScan")
-            .WithSummary("Upload a video (raw body or multipart/form-data) and queue a scan.")
-            .Accepts<IFormFile>("multipart/form-data")
-            .Accepts<Stream>("video/mp4", "application/octet-stream")
+            .WithSummary("Upload a video and queue a scan.")
+            .WithDescription("The body is the video itself (video/*, application/octet-stream; optional X-File-Name header) or a "
+                + "multipart/form-data form with one file part. Query: callbackUrl (notified on completion), fps (sampling rate).")
             .Produces<JobAccepted>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)

@@ -92,7 +92,10 @@ public sealed class UploadStore(IOptions<UploadOptions> options, IConfiguration 
         }
     }
 
-    private UploadRejectedException TooLarge(long max) =>
+    private static UploadRejectedException TooSlow(UploadOptions o) =>
+        new(408, "Upload too slow", $"The upload fell below {o.MinBytesPerSecond} bytes/s and was cut off.");
+
+    private static UploadRejectedException TooLarge(long max) =>
         new(413, "Upload too large", $"Uploads are limited to {max} bytes.");
 
     private async Task<StoredUpload> WriteAsync(Stream body, long maxBytes, string? label, string contentType, CancellationToken ct)
@@ -110,11 +113,15 @@ public sealed class UploadStore(IOptions<UploadOptions> options, IConfiguration 
             {
                 while (true)
                 {
+                    // The average rate since the grace period must stay above the minimum: the bytes received so far
+                    // buy time until a deadline, and the next read must arrive before it.
+                    var allowed = o.MinRateGrace + TimeSpan.FromSeconds(total / Math.Max(1, o.MinBytesPerSecond)) - (DateTime.UtcNow - started);
+                    if (allowed <= TimeSpan.Zero)
+                    {
+                        throw TooSlow(o);
+                    }
                     using var slow = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                    var elapsed = DateTime.UtcNow - started;
-                    // The next read must arrive in time to keep the average rate above the minimum.
-                    var allowed = o.MinRateGrace + TimeSpan.FromSeconds((total + buffer.Length) / Math.Max(1, o.MinBytesPerSecond)) - elapsed;
-                    slow.CancelAfter(allowed < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : allowed);
+                    slow.CancelAfter(allowed);
                     int n;
                     try
                     {
@@ -122,8 +129,7 @@ public sealed class UploadStore(IOptions<UploadOptions> options, IConfiguration 
                     }
                     catch (OperationCanceledException) when (!ct.IsCancellationRequested)
                     {
-                        throw new UploadRejectedException(408, "Upload too slow",
-                            $"The upload fell below {o.MinBytesPerSecond} bytes/s and was cut off.");
+                        throw TooSlow(o);
                     }
                     if (n == 0)
                     {

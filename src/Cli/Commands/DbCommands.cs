@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Microsoft.Extensions.Configuration;
+using Provenance.Api.Hosting;
 using Provenance.Ledger.Database;
 
 namespace Provenance.Cli.Commands;
@@ -52,12 +52,13 @@ internal static class DbCommands
     }
 }
 
-/// <summary>Where the ledger database is, from options, then configuration (environment variables
-/// <c>ConnectionStrings__Ledger</c> and <c>Provenance__DataDirectory</c>), then the default <c>.data/pg</c>.</summary>
+/// <summary>Where the ledger database is: options, then the service's configuration (appsettings.json, environment
+/// variables <c>ConnectionStrings__Ledger</c> and <c>Provenance__DataDirectory</c>), then the embedded cluster in
+/// <c>.data/pg</c>.</summary>
 internal sealed class DatabaseCommandOptions
 {
     public Option<string?> ConnectionString { get; } = new("--connection-string") { Description = "PostgreSQL connection string (default: ConnectionStrings:Ledger; none: embedded cluster)." };
-    public Option<string?> DataDirectory { get; } = new("--data-dir") { Description = "Embedded cluster's data folder (default: Provenance:DataDirectory or .data/pg)." };
+    public Option<string?> DataDirectory { get; } = new("--data-dir") { Description = "Data folder holding the embedded cluster in pg/ (default: Provenance:DataDirectory or .data)." };
     public Option<string?> Migrations { get; } = new("--migrations") { Description = "Folder of NNNN_name.sql files (default: db/ beside the program)." };
 
     public void AddTo(Command command)
@@ -69,12 +70,10 @@ internal sealed class DatabaseCommandOptions
 
     public DatabaseOptions Read(ParseResult parse)
     {
-        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
-        return new DatabaseOptions
-        {
-            ConnectionString = parse.GetValue(ConnectionString) ?? configuration.GetConnectionString("Ledger"),
-            DataDirectory = parse.GetValue(DataDirectory) ?? configuration["Provenance:DataDirectory"] ?? ".data/pg",
-        };
+        var options = DatabaseProvider.ReadOptions(CliHost.LoadConfiguration());
+        if (parse.GetValue(ConnectionString) is { Length: > 0 } connectionString) options.ConnectionString = connectionString;
+        if (parse.GetValue(DataDirectory) is { Length: > 0 } dataDirectory) options.DataDirectory = Path.Combine(dataDirectory, "pg");
+        return options;
     }
 
     /// <summary>Opens the database, runs <paramref name="work"/>, and turns the ledger's typed errors into messages and exit codes.</summary>

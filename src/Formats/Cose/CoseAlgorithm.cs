@@ -68,11 +68,17 @@ internal static class CoseAlgorithms
         _ => 521,
     };
 
-    public static CoseAlgorithm ForEcdsaKey(ECDsa key) => key.KeySize switch
+    // ES256/384/512 are defined on the NIST curves P-256, P-384 and P-521 only.
+    public static CoseAlgorithm ForEcdsaKey(ECDsa key)
     {
-        256 => CoseAlgorithm.ES256,
-        384 => CoseAlgorithm.ES384,
-        521 => CoseAlgorithm.ES512,
-        _ => throw new ArgumentException($"no COSE algorithm for a {key.KeySize}-bit ECDSA key", nameof(key)),
-    };
+        ArgumentNullException.ThrowIfNull(key);
+        string? curve = key.ExportParameters(includePrivateParameters: false).Curve.Oid?.Value;
+        return curve switch
+        {
+            "1.2.840.10045.3.1.7" => CoseAlgorithm.ES256,
+            "1.3.132.0.34" => CoseAlgorithm.ES384,
+            "1.3.132.0.35" => CoseAlgorithm.ES512,
+            _ => throw new ArgumentException($"no COSE algorithm for ECDSA curve {curve ?? "(unnamed)"}", nameof(key)),
+        };
+    }
 }

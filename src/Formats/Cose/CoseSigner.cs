@@ -21,7 +21,7 @@ public sealed class CoseSigner
 
     /// <summary>ECDSA; the algorithm follows the curve (P-256 → ES256, P-384 → ES384, P-521 → ES512).</summary>
     public CoseSigner(ECDsa key, IReadOnlyList<byte[]> certificateChain)
-        : this(CoseAlgorithms.ForEcdsaKey(key), toBeSigned => key.SignData(toBeSigned, CoseAlgorithms.Hash(CoseAlgorithms.ForEcdsaKey(key))), certificateChain)
+        : this(CoseAlgorithms.ForEcdsaKey(key), toBeSigned => key.SignData(toBeSigned, CoseAlgorithms.Hash(CoseAlgorithms.ForEcdsaKey(key)), DSASignatureFormat.IeeeP1363FixedFieldConcatenation), certificateChain)
     {
     }
 

@@ -16,6 +16,8 @@ public sealed record StampReceipt
     [JsonPropertyName("ledgerIndex")] public required long LedgerIndex { get; init; }
     [JsonPropertyName("inclusionProof")] public required IReadOnlyList<string> InclusionProof { get; init; }
     [JsonPropertyName("checkpoint")] public required string Checkpoint { get; init; }
+    /// <summary>The ledger receipt in C2SP tlog-proof form: index, entry data, inclusion proof and checkpoint, verifiable offline.</summary>
+    [JsonPropertyName("tlogProof")] public string? TlogProof { get; init; }
     [JsonPropertyName("backend")] public required string Backend { get; init; }
     [JsonPropertyName("device")] public required string Device { get; init; }
     [JsonPropertyName("encoder")] public required string Encoder { get; init; }

@@ -131,7 +131,8 @@ public sealed partial class StampingPipeline
 
             progress?.Report(new StampingProgress(StampingStage.Recording, frames, source.FrameCount));
             cancellationToken.ThrowIfCancellationRequested();
-            var entry = new LedgerEntry(assetHex, manifestHash, signed.ManifestLabel, fingerprints, source.Backend, source.Device, createdAt);
+            var entry = new LedgerEntry(assetHex, manifestHash, signed.ManifestLabel, fingerprints, source.Backend, source.Device, createdAt,
+                Convert.ToHexStringLower(signed.SignatureSha256), Convert.ToHexStringLower(SHA256.HashData(_signer.Chain[0].RawData)));
             // The point of no return: once the ledger holds the entry, the clip is released whatever happens.
             var ledgerReceipt = await _ledger.AppendAsync(entry, CancellationToken.None).ConfigureAwait(false);
             var receipt = new StampReceipt
@@ -142,6 +143,7 @@ public sealed partial class StampingPipeline
                 LedgerIndex = ledgerReceipt.Index,
                 InclusionProof = ledgerReceipt.InclusionProof,
                 Checkpoint = ledgerReceipt.Checkpoint,
+                TlogProof = ledgerReceipt.TlogProof,
                 Backend = source.Backend,
                 Device = source.Device,
                 Encoder = encoder,

@@ -44,9 +44,20 @@ public static class CertificateAuthority
         return Issue(issuer, request, key, lifetime);
     }
 
-    /// <summary>A claim-signing end-entity certificate (C2PA claim signing + emailProtection EKUs).</summary>
-    public static X509Certificate2 IssueClaimSigner(X509Certificate2 issuer, string subject, SigningAlgorithm alg, TimeSpan lifetime) =>
-        IssueEndEntity(issuer, subject, alg, lifetime, [ClaimSigningEku, EmailProtectionEku], ekuCritical: false);
+    /// <summary>
+    /// A claim-signing end-entity certificate (C2PA claim signing + emailProtection EKUs). The subject must name
+    /// an organisation (O=): c2pa-rs refuses signatures whose certificate has none.
+    /// </summary>
+    public static X509Certificate2 IssueClaimSigner(X509Certificate2 issuer, string subject, SigningAlgorithm alg, TimeSpan lifetime)
+    {
+        if (!HasOrganization(new X500DistinguishedName(subject)))
+            throw new ArgumentException("a claim-signing certificate's subject must include O= (an organisation)", nameof(subject));
+        return IssueEndEntity(issuer, subject, alg, lifetime, [ClaimSigningEku, EmailProtectionEku], ekuCritical: false);
+    }
+
+    /// <summary>Whether a distinguished name carries an organisation attribute (2.5.4.10).</summary>
+    public static bool HasOrganization(X500DistinguishedName name) =>
+        name.EnumerateRelativeDistinguishedNames().Any(r => r.GetSingleElementType().Value == "2.5.4.10");
 
     /// <summary>A time-stamping certificate: only the timeStamping EKU, marked critical (RFC 3161 §2.3).</summary>
     public static X509Certificate2 IssueTimeStamping(X509Certificate2 issuer, string subject, SigningAlgorithm alg, TimeSpan lifetime) =>

@@ -40,6 +40,18 @@ public static class CertificateProfile
     /// <summary>Checks an end-entity certificate at <paramref name="at"/>; returns the failure and a reason.</summary>
     public static (ProfileFailure Failure, string Reason) CheckEndEntity(X509Certificate2 cert, DateTimeOffset at, IReadOnlySet<string> allowedEkus)
     {
+        try
+        {
+            return Check(cert, at, allowedEkus);
+        }
+        catch (CryptographicException)
+        {
+            return (ProfileFailure.Invalid, "certificate could not be parsed");
+        }
+    }
+
+    private static (ProfileFailure Failure, string Reason) Check(X509Certificate2 cert, DateTimeOffset at, IReadOnlySet<string> allowedEkus)
+    {
         if (cert.Version != 3) return (ProfileFailure.Invalid, "certificate version incorrect");
         if (at < cert.NotBefore.ToUniversalTime() || at > cert.NotAfter.ToUniversalTime()) return (ProfileFailure.Expired, "certificate expired");
         if (!SignatureAlgorithms.Contains(cert.SignatureAlgorithm.Value ?? "")) return (ProfileFailure.Invalid, "certificate algorithm not supported");

@@ -6,8 +6,14 @@ namespace Provenance.Signer.Manifest;
 /// <summary>The CBOR content of the assertions we write.</summary>
 public static class Assertions
 {
-    /// <summary><c>c2pa.actions.v2</c> with one <c>c2pa.created</c> action for trained algorithmic media.</summary>
-    public static CborMap Actions(ClipManifest manifest)
+    /// <summary>The digital source type of AI edits to existing media.</summary>
+    public const string CompositeWithTrainedAlgorithmicMedia = "http://cv.iptc.org/newscodes/digitalsourcetype/compositeWithTrainedAlgorithmicMedia";
+
+    /// <summary>
+    /// <c>c2pa.actions.v2</c>: one <c>c2pa.created</c> action for trained algorithmic media; or, for a clip made
+    /// from a parent that had Content Credentials, <c>c2pa.opened</c> (the parent ingredient) then <c>c2pa.edited</c>.
+    /// </summary>
+    public static CborMap Actions(ClipManifest manifest, HashedUri? parentIngredient = null)
     {
         var agent = new CborMap { { "name", manifest.Generator.Name } };
         if (manifest.Generator.Version is { } version) agent.Add("version", version);
@@ -22,7 +28,15 @@ public static class Assertions
         if (manifest.CreatedAt is { } when) created.Add("when", when.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
         if (manifest.PromptSha256 is { } prompt)
             created.Add("parameters", new CborMap { { "org.provenance.prompt_sha256", Convert.ToHexStringLower(prompt) } });
-        return new CborMap { { "actions", new CborArray([created]) } };
+        if (parentIngredient is null) return new CborMap { { "actions", new CborArray([created]) } };
+        var opened = new CborMap
+        {
+            { "action", "c2pa.opened" },
+            { "parameters", new CborMap { { "ingredients", new CborArray([parentIngredient.ToCbor()]) } } },
+        };
+        created["action"] = "c2pa.edited";
+        created["digitalSourceType"] = CompositeWithTrainedAlgorithmicMedia;
+        return new CborMap { { "actions", new CborArray([opened, created]) } };
     }
 
     /// <summary><c>c2pa.soft-binding</c> for one algorithm: a block per time span, the value base64-encoded.</summary>

@@ -18,12 +18,23 @@ internal sealed class ManifestComposer
     private readonly ClipManifest _manifest;
     private readonly int _bmffIndex;
 
-    public ManifestComposer(ClipManifest manifest)
+    private readonly ParentIngredient? _parent;
+
+    public ManifestComposer(ClipManifest manifest, ParentIngredient? parent = null)
     {
         _manifest = manifest;
+        _parent = parent;
         Label = $"urn:c2pa:{Guid.NewGuid():D}";
         InstanceId = $"xmp:iid:{Guid.NewGuid():D}";
-        _assertions.Add((C2paLabels.ActionsV2, Assertions.Actions(manifest)));
+        HashedUri? ingredientUri = null;
+        if (parent is not null)
+        {
+            var ingredient = parent.Assertion(manifest.Format);
+            _assertions.Add((C2paLabels.IngredientV3, ingredient));
+            var box = new JumbfSuperBox(JumbfTypes.Cbor, C2paLabels.IngredientV3, JumbfContentBox.Cbor(ingredient.Encode()));
+            ingredientUri = new HashedUri(C2paLabels.AssertionUri(C2paLabels.IngredientV3), SHA256.HashData(box.EncodeContents()));
+        }
+        _assertions.Add((C2paLabels.ActionsV2, Assertions.Actions(manifest, ingredientUri)));
         var groups = manifest.SoftBindings.GroupBy(b => b.Algorithm, StringComparer.Ordinal).ToList();
         for (int i = 0; i < groups.Count; i++)
         {
@@ -62,8 +73,9 @@ internal sealed class ManifestComposer
     }
 
     /// <summary>The manifest store: earlier manifests (e.g. a parent's) first, this one last (active).</summary>
-    public byte[] Store(byte[] claim, JumbfSuperBox[] assertionBoxes, byte[] signature, IReadOnlyList<JumbfSuperBox> earlierManifests)
+    public byte[] Store(byte[] claim, JumbfSuperBox[] assertionBoxes, byte[] signature)
     {
+        IReadOnlyList<JumbfBox> earlierManifests = _parent?.Manifests ?? [];
         var manifest = new JumbfSuperBox(JumbfTypes.StandardManifest, Label,
             new JumbfSuperBox(JumbfTypes.AssertionStore, C2paLabels.AssertionStore, assertionBoxes),
             new JumbfSuperBox(JumbfTypes.Claim, C2paLabels.ClaimV2, JumbfContentBox.Cbor(claim)),

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using Provenance.Formats.Cbor;
-using Provenance.Signer.Interim;
+using Provenance.Formats.Bmff;
 
 namespace Provenance.Signer.Verification;
 
@@ -54,7 +54,7 @@ internal static class BmffHashCheck
         }
     }
 
-    public static async Task<byte[]> ComputeAsync(Stream file, IReadOnlyList<BmffBox> boxes, Assertion assertion, bool withOffsets,
+    public static async Task<byte[]> ComputeAsync(Stream file, IReadOnlyList<BmffBoxHeader> boxes, Assertion assertion, bool withOffsets,
         CancellationToken cancellationToken)
     {
         var hashName = assertion.Alg switch
@@ -64,7 +64,7 @@ internal static class BmffHashCheck
             "sha512" => HashAlgorithmName.SHA512,
             _ => throw new BmffHashAssertionException($"unsupported hash algorithm '{assertion.Alg}'"),
         };
-        var whole = new HashSet<BmffBox>();
+        var whole = new HashSet<BmffBoxHeader>();
         var ranges = new List<(long Start, long Length)>();
         foreach (var exclusion in assertion.Exclusions)
         {
@@ -109,7 +109,7 @@ internal static class BmffHashCheck
         return hash.GetHashAndReset();
     }
 
-    private static async Task<bool> DataMatchesAsync(Stream file, BmffBox box, IReadOnlyList<(long Offset, byte[] Value)> data, CancellationToken ct)
+    private static async Task<bool> DataMatchesAsync(Stream file, BmffBoxHeader box, IReadOnlyList<(long Offset, byte[] Value)> data, CancellationToken ct)
     {
         foreach (var (offset, value) in data)
         {

@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using Provenance.Formats.Cbor;
 using Provenance.Signer.C2pa;
 using Provenance.Formats.Jumbf;
-using Provenance.Signer.Interim;
 using Provenance.Signer.Manifest;
 
 namespace Provenance.Signer.Verification;

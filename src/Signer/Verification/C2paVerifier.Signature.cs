@@ -5,7 +5,6 @@ using Provenance.Formats.Cbor;
 using Provenance.Formats.Cose;
 using Provenance.Signer.Certificates;
 using Provenance.Formats.Jumbf;
-using Provenance.Signer.Interim;
 
 namespace Provenance.Signer.Verification;
 
@@ -26,7 +25,7 @@ public static partial class C2paVerifier
                 ?? throw new CoseException(CoseErrorKind.Malformed, "signature box has no cbor content");
             cose = CoseSign1Message.Decode(cbor.Payload);
             if (cose.Payload is not null) throw new CoseException(CoseErrorKind.Malformed, "the claim signature must have a detached payload");
-            chain = cose.CertificateChain.Select(der => X509CertificateLoader.LoadCertificate(der)).ToList();
+            chain = cose.CertificateChain.Select(LoadCertificate).ToList();
             algId = cose.ProtectedHeaders.GetValueOrDefault(CoseHeaderLabels.Algorithm) is CborInteger { Magnitude: < 1024 } a ? a.AsInt64() : null;
         }
         catch (CoseException e)
@@ -88,7 +87,8 @@ public static partial class C2paVerifier
         bool valid;
         try
         {
-            valid = cose.VerifyDetached(claimBytes, signer);
+            // As c2pa-rs does, a signer certificate without an organisation in its subject fails the signature check.
+            valid = CertificateAuthority.HasOrganization(signer.SubjectName) && cose.VerifyDetached(claimBytes, signer);
         }
         catch (CoseException)
         {
@@ -102,6 +102,14 @@ public static partial class C2paVerifier
         statuses.Add(new ValidationStatus(ValidationCodes.ClaimSignatureInsideValidity, url, "claim signature valid"));
         statuses.Add(new ValidationStatus(ValidationCodes.ClaimSignatureValidated, url, "claim signature valid"));
         return new SignatureOutcome(true, view);
+    }
+
+    // Loads a certificate and reads the fields used later, so that a malformed one fails here (OpenSSL parses lazily).
+    private static X509Certificate2 LoadCertificate(byte[] der)
+    {
+        var cert = X509CertificateLoader.LoadCertificate(der);
+        _ = (cert.NotBefore, cert.NotAfter, cert.Subject, cert.Issuer, cert.SerialNumber, cert.Version, cert.Extensions.Count, cert.PublicKey.Oid.Value, cert.SignatureAlgorithm.Value);
+        return cert;
     }
 
     /// <summary>True when <paramref name="leaf"/> chains (through <paramref name="intermediates"/>) to a configured anchor at <paramref name="at"/>.</summary>

@@ -1,7 +1,6 @@
 using Provenance.Formats.Cbor;
 using Provenance.Signer.C2pa;
 using Provenance.Formats.Jumbf;
-using Provenance.Signer.Interim;
 
 namespace Provenance.Signer.Verification;
 

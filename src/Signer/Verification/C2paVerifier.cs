@@ -3,7 +3,7 @@ using Provenance.Signer.C2pa;
 using Provenance.Signer.Certificates;
 using Provenance.Signer.Embedding;
 using Provenance.Formats.Jumbf;
-using Provenance.Signer.Interim;
+using Provenance.Formats.Bmff;
 
 namespace Provenance.Signer.Verification;
 
@@ -27,40 +27,49 @@ public static partial class C2paVerifier
     public static async Task<C2paValidationResult> VerifyAsync(Stream stream, TrustList trust, CancellationToken cancellationToken)
     {
         var statuses = new List<ValidationStatus>();
-        var boxes = new List<BmffBox>();
-        string? structureError = null;
+        IReadOnlyList<BmffBoxHeader> boxes;
         try
         {
-            await BmffBoxes.ReadTopLevelAsync(stream, boxes, cancellationToken).ConfigureAwait(false);
+            boxes = BmffLayout.Read(stream).Boxes;
         }
-        catch (Exception e) when (e is BmffFormatException or EndOfStreamException)
+        catch (BmffException e)
         {
-            structureError = e.Message;
+            // A C2PA box that is damaged or cut short is tampering, not absence: look where the walk failed and
+            // right after ftyp, where C2PA places it.
+            if (await StartsC2paBoxAsync(stream, e.Offset, cancellationToken).ConfigureAwait(false)
+                || await StartsC2paBoxAsync(stream, await FtypEndAsync(stream, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false))
+            {
+                statuses.Add(new ValidationStatus(ValidationCodes.ManifestInaccessible, null, $"the file holds a C2PA box but its structure is broken: {e.Message}"));
+                return Invalid(statuses);
+            }
+            return new C2paValidationResult(C2paState.Absent, statuses, null);
         }
 
         var c2paBoxes = boxes.Where(Mp4Embedder.IsC2paBox).ToList();
         if (c2paBoxes.Count == 0) return new C2paValidationResult(C2paState.Absent, statuses, null);
-        if (structureError is not null)
-            statuses.Add(new ValidationStatus(ValidationCodes.GeneralError, null, $"the file's box structure is broken: {structureError}"));
 
-        var stores = new List<(BmffBox Box, byte[] Store)>();
+        var stores = new List<byte[]>();
         foreach (var box in c2paBoxes)
         {
-            if (box.Size - box.HeaderLength > MaxManifestStoreBytes)
+            if (box.Size > MaxManifestStoreBytes)
             {
                 statuses.Add(new ValidationStatus(ValidationCodes.ManifestInaccessible, null, $"C2PA box of {box.Size} bytes exceeds the {MaxManifestStoreBytes}-byte limit"));
                 return Invalid(statuses);
             }
-            var payload = new byte[box.Size - box.HeaderLength];
-            stream.Position = box.Offset + box.HeaderLength;
-            await stream.ReadExactlyAsync(payload, cancellationToken).ConfigureAwait(false);
-            var parsed = C2paUuidBox.ParsePayload(payload);
-            if (parsed is null)
+            var bytes = new byte[box.Size];
+            stream.Position = box.Offset;
+            await stream.ReadExactlyAsync(bytes, cancellationToken).ConfigureAwait(false);
+            C2paBoxContent content;
+            try
             {
-                statuses.Add(new ValidationStatus(ValidationCodes.ManifestInaccessible, null, "C2PA box header is malformed"));
+                content = C2paBmffBox.Parse(bytes);
+            }
+            catch (BmffException e)
+            {
+                statuses.Add(new ValidationStatus(ValidationCodes.ManifestInaccessible, null, $"C2PA box unreadable: {e.Message}"));
                 return Invalid(statuses);
             }
-            if (parsed.Value.Purpose == "manifest") stores.Add((box, payload[parsed.Value.StoreOffset..]));
+            if (content.Purpose == C2paBmffBox.ManifestPurpose) stores.Add(content.Data.ToArray());
         }
         if (stores.Count != 1)
         {
@@ -70,10 +79,10 @@ public static partial class C2paVerifier
         }
 
         JumbfSuperBox root;
-        byte[] store = stores[0].Store;
+        byte[] store = stores[0];
         try
         {
-            root = ParseStore(store);
+            root = JumbfReader.Read(store);
         }
         catch (JumbfException e)
         {
@@ -103,25 +112,39 @@ public static partial class C2paVerifier
             statuses.Add(new ValidationStatus(ValidationCodes.GeneralError, null, $"file truncated: {e.Message}"));
             view = null;
         }
+        catch (Exception e) when (e is CborException or JumbfException or Formats.Cose.CoseException or System.Security.Cryptography.CryptographicException or BmffException)
+        {
+            // Every parser layer reports its own problems as statuses; this keeps an unforeseen one a status too.
+            statuses.Add(new ValidationStatus(ValidationCodes.GeneralError, null, $"manifest could not be validated: {e.Message}"));
+            view = null;
+        }
         return new C2paValidationResult(C2paValidationResult.StateOf(statuses), statuses, view);
+    }
+
+    private static async Task<long> FtypEndAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        if (stream.Length < 8) return -1;
+        var header = new byte[8];
+        stream.Position = 0;
+        await stream.ReadExactlyAsync(header, cancellationToken).ConfigureAwait(false);
+        return header.AsSpan(4, 4).SequenceEqual("ftyp"u8) ? System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(header) : -1;
+    }
+
+    private static async Task<bool> StartsC2paBoxAsync(Stream stream, long offset, CancellationToken cancellationToken)
+    {
+        if (offset < 0 || stream.Length - offset < 24) return false;
+        var header = new byte[24];
+        stream.Position = offset;
+        await stream.ReadExactlyAsync(header, cancellationToken).ConfigureAwait(false);
+        return header.AsSpan(4, 4).SequenceEqual("uuid"u8) && header.AsSpan(8, 16).SequenceEqual(C2paLabels.BmffUuid);
     }
 
     private static C2paValidationResult Invalid(List<ValidationStatus> statuses) => new(C2paState.Invalid, statuses, null);
 
     private static bool IsManifest(JumbfSuperBox box) => box.TypeId == JumbfTypes.StandardManifest || box.TypeId == JumbfTypes.UpdateManifest;
 
-    // The store may be followed by zero padding inside the uuid box, nothing else.
-    private static JumbfSuperBox ParseStore(byte[] payload)
-    {
-        if (payload.Length < 8) throw new JumbfException("manifest store too short", 0);
-        long size = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(payload);
-        if (size < 8 || size > payload.Length) throw new JumbfException("manifest store size out of range", 0);
-        if (payload.AsSpan((int)size).IndexOfAnyExcept((byte)0) >= 0) throw new JumbfException("non-zero bytes after the manifest store", size);
-        return JumbfReader.Read(payload.AsMemory(0, (int)size));
-    }
-
     /// <summary>Everything a manifest's validation needs from the file and its store.</summary>
-    private sealed record StoreContext(byte[] Store, JumbfSuperBox Root, Stream File, IReadOnlyList<BmffBox> Boxes, TrustList Trust)
+    private sealed record StoreContext(byte[] Store, JumbfSuperBox Root, Stream File, IReadOnlyList<BmffBoxHeader> Boxes, TrustList Trust)
     {
         public static ReadOnlySpan<byte> Contents(JumbfSuperBox box) => box.ContentsForHashing().Span;
 

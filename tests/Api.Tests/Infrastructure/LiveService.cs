@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,7 +13,7 @@ namespace Provenance.Api.Tests.Infrastructure;
 /// The real service on a loopback port (Kestrel), over a database of its own: what a browser or a second process
 /// talks to. Disposed at the end of the test class.
 /// </summary>
-public sealed class LiveService : IAsyncLifetime
+public class LiveService : IAsyncLifetime
 {
     private TestDatabase? _database;
     private WebApplication? _app;
@@ -19,6 +21,9 @@ public sealed class LiveService : IAsyncLifetime
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "provenance-live-" + Guid.NewGuid().ToString("N"));
 
     public Uri BaseAddress { get; private set; } = new("http://127.0.0.1/");
+
+    /// <summary>Extra settings (key → value), applied at start.</summary>
+    public Dictionary<string, string> Settings { get; } = new();
 
     public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("not started");
 
@@ -30,6 +35,7 @@ public sealed class LiveService : IAsyncLifetime
             [
                 $"--ConnectionStrings:Ledger={_database.ConnectionString}",
                 $"--Provenance:DataDirectory={DataDirectory}",
+                .. Settings.Select(kv => $"--{kv.Key}={kv.Value}"),
             ],
             "http://127.0.0.1:0");
         await _app.StartAsync();

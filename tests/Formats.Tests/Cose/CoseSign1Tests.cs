@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Provenance.Formats.Cbor;
 using Provenance.Formats.Cose;
 
@@ -88,6 +89,24 @@ public sealed class CoseSign1Tests
     }
 
     [Fact]
+    public void SignDetached_Ed25519_VerifiesWithAnEd25519CertificateIssuedByAnEcdsaCa()
+    {
+        using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var ca = CoseTestKeys.SelfSigned(caKey);
+        var privateKey = Ed25519.GeneratePrivateKey();
+        var publicKey = new PublicKey(new System.Security.Cryptography.Oid("1.3.101.112"), null, new AsnEncodedData(Ed25519.PublicKeyFromPrivate(privateKey)));
+        var request = new CertificateRequest(new X500DistinguishedName("CN=Ed25519 signer"), publicKey, HashAlgorithmName.SHA256);
+        using var certificate = request.Create(ca.SubjectName, X509SignatureGenerator.CreateForECDsa(caKey), DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1), [1, 2, 3, 4]);
+
+        var message = CoseSign1Message.Decode(CoseSign1.Sign(Claim, CoseSigner.ForEd25519(privateKey, [certificate.RawData, ca.RawData])));
+
+        Assert.Equal(2, message.CertificateChain.Count);
+        Assert.True(message.VerifyDetached(Claim, X509CertificateLoader.LoadCertificate(message.CertificateChain[0])));
+        Assert.False(message.VerifyDetached("other"u8, certificate));
+        Assert.Equal(CoseErrorKind.KeyMismatch, Assert.Throws<CoseException>(() => message.VerifyDetached(Claim, ca)).Kind);
+    }
+
+    [Fact]
     public void Sign_ChainOfSeveralCertificates_IsAnArrayEndEntityFirst()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -98,6 +117,14 @@ public sealed class CoseSign1Tests
         Assert.IsType<CborArray>(message.ProtectedHeaders[CoseHeaderLabels.X5Chain]);
         Assert.Equal(chain, message.CertificateChain);
         Assert.Equal("{1: -7, 33: [h'010203', h'040506']}", message.ProtectedHeaders.ToString());
+    }
+
+    [Fact]
+    public void Signer_NonNistCurve_IsRefused()
+    {
+        using var brainpool = ECDsa.Create(ECCurve.NamedCurves.brainpoolP256r1);
+
+        Assert.Throws<ArgumentException>(() => new CoseSigner(brainpool, []));
     }
 
     [Fact]

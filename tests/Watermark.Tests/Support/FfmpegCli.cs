@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 
 namespace Provenance.Watermark.Tests.Support;
 
@@ -18,7 +17,7 @@ internal static class FfmpegCli
             RedirectStandardOutput = redirectStdout,
             UseShellExecute = false,
         };
-        if (tool == "ffmpeg") { psi.ArgumentList.Add("-hide_banner"); if (!args.Contains("-nostats")) { psi.ArgumentList.Add("-loglevel"); psi.ArgumentList.Add("error"); } }
+        if (tool == "ffmpeg") { psi.ArgumentList.Add("-hide_banner"); psi.ArgumentList.Add("-loglevel"); psi.ArgumentList.Add("error"); }
         if (tool == "ffmpeg" && !redirectStdin) psi.ArgumentList.Add("-nostdin");
         foreach (var a in args) psi.ArgumentList.Add(a);
         return Process.Start(psi) ?? throw new InvalidOperationException($"could not start {tool}");
@@ -57,6 +56,36 @@ internal static class FfmpegCli
             fps, int.Parse(parts[3], CultureInfo.InvariantCulture));
     }
 
+    /// <summary>Runs ffmpeg and returns its stderr (where filters such as psnr/ssim report).</summary>
+    public static async Task<string> RunStderrAsync(IEnumerable<string> args, CancellationToken ct)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(DefaultTimeout);
+        var psi = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        psi.ArgumentList.Add("-hide_banner"); psi.ArgumentList.Add("-nostdin");
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start ffmpeg");
+        var stdout = p.StandardOutput.ReadToEndAsync(cts.Token);
+        var stderr = p.StandardError.ReadToEndAsync(cts.Token);
+        try { await p.WaitForExitAsync(cts.Token); }
+        catch (OperationCanceledException) { p.Kill(true); throw; }
+        await stdout;
+        var err = await stderr;
+        if (p.ExitCode != 0) throw new InvalidOperationException($"ffmpeg exited {p.ExitCode}: {Tail(err)}");
+        return err;
+    }
+
+    /// <summary>The number after the last occurrence of a label (e.g. "PSNR y:" or "SSIM Y:").</summary>
+    public static double ParseAverage(string log, string label)
+    {
+        var i = log.LastIndexOf(label, StringComparison.Ordinal);
+        if (i < 0) throw new InvalidOperationException($"'{label}' not in ffmpeg output: {Tail(log)}");
+        var rest = log[(i + label.Length)..].TrimStart();
+        var end = 0;
+        while (end < rest.Length && (char.IsDigit(rest[end]) || rest[end] is '.' or '-')) end++;
+        return double.Parse(rest[..end], CultureInfo.InvariantCulture);
+    }
+
     public static string Tail(string s) => s.Length <= 2000 ? s : s[^2000..];
 
     public static async Task ReadExactlyOrEndAsync(Stream s, byte[] buffer, Func<int, bool> onComplete, CancellationToken ct)
@@ -78,7 +107,3 @@ internal static class FfmpegCli
 
 internal sealed record VideoSize(int Width, int Height, double FramesPerSecond, int Frames);
 
-internal static class StringBuilderExtensions
-{
-    public static string Joined(this IEnumerable<string> args) => new StringBuilder().AppendJoin(' ', args).ToString();
-}

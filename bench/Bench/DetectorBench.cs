@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Provenance.Detector.Classification;
+using Provenance.Detector.Scanning;
+using Provenance.Inference;
+using Provenance.Media;
+
+namespace Provenance.Bench;
+
+/// <summary>
+/// <c>bench/run.sh detector [SECONDS] [FPS]</c>: scan time of a 1080p clip (default 60 s, sampled at 4 frames/s) as a
+/// ratio to ffmpeg's decode-only time at the same sampling; classifier frames/s on the CPU (1080p frames, resize
+/// included, and model-only at the input size); the shipped baseline's held-out metrics from its card.
+/// </summary>
+internal static class DetectorBench
+{
+    public static async Task<IReadOnlyDictionary<string, object?>> RunAsync(string[] args, CancellationToken ct)
+    {
+        var seconds = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 60;
+        var fps = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 4;
+        var modelPath = ScannerFactory.FindShippedModel() ?? throw new FileNotFoundException("models/baseline-ganfaces.onnx not found");
+        var work = Directory.CreateTempSubdirectory("provenance-bench-detector-").FullName;
+        try
+        {
+            var clip = Path.Combine(work, "clip-1080p.mp4");
+            BenchOutput.Progress($"rendering a {seconds} s 1080p clip");
+            await FfmpegAsync(["-f", "lavfi", "-i", "testsrc2=s=1920x1080:r=30", "-t", seconds.ToString(CultureInfo.InvariantCulture),
+                "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", clip], ct);
+
+            BenchOutput.Progress("ffmpeg decode-only at the same sampling");
+            var decode = await TimeAsync(() => FfmpegAsync(["-i", clip, "-vf", $"fps={fps.ToString(CultureInfo.InvariantCulture)}", "-f", "null", "-"], ct));
+
+            using var runner = new FfmpegRunner();
+            var detectorOptions = new DetectorOptions { ModelPath = modelPath, Inference = InferenceOptions.Cpu };
+            var (classifier, missing) = await ScannerFactory.LoadClassifierAsync(detectorOptions, ct);
+            using var loaded = classifier ?? throw new InvalidOperationException(missing);
+            // Credentials, watermark extraction (a fresh key: the work is the same) and the classifier; no ledger database.
+            var pipeline = ScannerFactory.Create(runner, new ScanOptions { SampleRate = fps }, detectorOptions, loaded, null,
+                Provenance.Watermark.WatermarkKey.Generate());
+            BenchOutput.Progress("scan");
+            await pipeline.ScanAsync(clip, null, ct); // warm-up: session, JIT
+            Detector.Reports.ScanReport? report = null;
+            var scan = await TimeAsync(async () => report = await pipeline.ScanAsync(clip, null, ct));
+
+            BenchOutput.Progress("classifier throughput");
+            var frames = Enumerable.Range(0, 64).Select(i => Noise(1920, 1080, i)).ToList();
+            loaded.Score(frames.Take(16).ToList(), ct);
+            var full = await TimeAsync(() => Task.FromResult(loaded.Score(frames, ct)));
+            var small = Enumerable.Range(0, 512).Select(i => Noise(loaded.Card.Input.Width, loaded.Card.Input.Height, i)).ToList();
+            var modelOnly = await TimeAsync(() => Task.FromResult(loaded.Score(small, ct)));
+
+            using var card = JsonDocument.Parse(await File.ReadAllTextAsync(loaded.Model.CardPath, ct));
+            var metrics = card.RootElement.GetProperty("metrics");
+            return new Dictionary<string, object?>
+            {
+                ["clip_seconds"] = seconds,
+                ["sample_fps"] = fps,
+                ["frames_sampled"] = report!.Input.FramesSampled,
+                ["decode_only_s"] = Math.Round(decode, 3),
+                ["scan_s"] = Math.Round(scan, 3),
+                ["scan_timings_ms"] = report.TimingsMs,
+                ["execution_provider"] = loaded.ExecutionProvider,
+                ["classifier_fps_1080p_frames"] = Math.Round(frames.Count / full, 1),
+                ["baseline_model"] = $"{loaded.Card.Name} {loaded.Card.Version}",
+                ["scan_vs_decode_ratio"] = Math.Round(scan / decode, 3),
+                ["classifier_fps"] = Math.Round(small.Count / modelOnly, 1),
+                ["baseline_auc"] = metrics.GetProperty("rocAuc").GetDouble(),
+                ["baseline_eer"] = metrics.GetProperty("equalErrorRate").GetDouble(),
+                ["baseline_tpr_at_1pct_fpr"] = metrics.GetProperty("truePositiveRateAtFpr1Percent").GetDouble(),
+            };
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    private static RgbImage Noise(int width, int height, int seed)
+    {
+        var px = new byte[width * height * 3];
+        new Random(seed).NextBytes(px);
+        return new RgbImage(width, height, px);
+    }
+
+    private static async Task<double> TimeAsync(Func<Task> run)
+    {
+        var sw = Stopwatch.StartNew();
+        await run();
+        return sw.Elapsed.TotalSeconds;
+    }
+
+    private static async Task FfmpegAsync(IReadOnlyList<string> args, CancellationToken ct)
+    {
+        var psi = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true };
+        foreach (var a in (string[])["-hide_banner", "-nostdin", "-v", "error", "-y", .. args])
+        {
+            psi.ArgumentList.Add(a);
+        }
+        using var p = Process.Start(psi)!;
+        var err = p.StandardError.ReadToEndAsync(ct);
+        await p.WaitForExitAsync(ct);
+        if (p.ExitCode != 0)
+        {
+            throw new InvalidOperationException("ffmpeg failed: " + await err);
+        }
+    }
+}

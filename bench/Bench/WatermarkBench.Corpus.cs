@@ -1,0 +1,88 @@
+using System.Globalization;
+using Provenance.Watermark;
+
+namespace Provenance.Bench;
+
+internal static partial class WatermarkBench
+{
+    /// <summary>Real footage shipped by Debian's opencv-doc (installed on demand).</summary>
+    private const string RealFootageFolder = "/usr/share/doc/opencv-doc/examples/data";
+
+    private sealed record CorpusClip(string Name, int Width, int Height, Func<int, string[]> Input);
+
+    /// <summary>N clips cycling through real street footage (vtest.avi at different offsets), CGI footage (Megamind.avi)
+    /// and textured synthetic sources; heights alternate 720p and 1080p.</summary>
+    private static List<CorpusClip> Corpus(int count)
+    {
+        EnsureRealFootage();
+        var vtest = Path.Combine(RealFootageFolder, "vtest.avi");
+        var megamind = Path.Combine(RealFootageFolder, "Megamind.avi");
+        var kinds = new List<(string Name, Func<int, int, int, string[]> Input)>
+        {
+            ("vtest@0s", (w, h, s) => Real(vtest, 0, s)),
+            ("mandelbrot+grain", (w, h, s) => Lavfi($"mandelbrot=size={w}x{h}:rate=30,noise=alls=8:allf=t", s)),
+            ("vtest@10s", (w, h, s) => Real(vtest, 10, s)),
+            ("testsrc2+grain", (w, h, s) => Lavfi($"testsrc2=size={w}x{h}:rate=30,noise=alls=12:allf=t", s)),
+            ("megamind", (w, h, s) => Real(megamind, 0, s)),
+            ("life", (w, h, s) => Lavfi($"life=size={w / 4}x{h / 4}:rate=30:mold=10:ratio=0.3:life_color=#c0a080:death_color=#203040,scale={w}:{h}:flags=bicubic,noise=alls=4:allf=t", s)),
+            ("vtest@20s", (w, h, s) => Real(vtest, 20, s)),
+            ("smptehdbars+grain", (w, h, s) => Lavfi($"smptehdbars=size={w}x{h}:rate=30,noise=alls=10:allf=t", s)),
+            ("vtest@30s", (w, h, s) => Real(vtest, 30, s)),
+            ("gradients+grain", (w, h, s) => Lavfi($"gradients=size={w}x{h}:rate=30:speed=0.05,noise=alls=6:allf=t", s)),
+            ("vtest@40s", (w, h, s) => Real(vtest, 40, s)),
+            ("cellauto", (w, h, s) => Lavfi($"cellauto=size={w / 2}x{h / 2}:rate=30:rule=30:scroll=1,scale={w}:{h}:flags=bicubic", s)),
+            ("vtest@50s", (w, h, s) => Real(vtest, 50, s)),
+            ("mandelbrot", (w, h, s) => Lavfi($"mandelbrot=size={w}x{h}:rate=30:start_scale=1.5", s)),
+            ("vtest@60s", (w, h, s) => Real(vtest, 60, s)),
+            ("grain_only", (w, h, s) => Lavfi($"color=c=0x707070:size={w}x{h}:rate=30,noise=alls=16:allf=t+u", s)),
+            ("vtest@69s", (w, h, s) => Real(vtest, 69, s)),
+            ("testsrc2", (w, h, s) => Lavfi($"testsrc2=size={w}x{h}:rate=30", s)),
+            ("megamind@1s", (w, h, s) => Real(megamind, 1, s)),
+            ("life_fine", (w, h, s) => Lavfi($"life=size={w / 2}x{h / 2}:rate=30:mold=20:ratio=0.5,scale={w}:{h}:flags=neighbor,noise=alls=6:allf=t", s)),
+        };
+        var list = new List<CorpusClip>();
+        for (var i = 0; i < count; i++)
+        {
+            var (name, input) = kinds[i % kinds.Count];
+            var (w, h) = i % 2 == 0 ? (1280, 720) : (1920, 1080);
+            list.Add(new CorpusClip(i < kinds.Count ? name : $"{name}#{i / kinds.Count}", w, h, s => input(w, h, s)));
+        }
+        return list;
+    }
+
+    private static string[] Lavfi(string graph, int seconds) =>
+        ["-f", "lavfi", "-i", graph, "-t", seconds.ToString(CultureInfo.InvariantCulture)];
+
+    private static string[] Real(string path, int offset, int seconds) =>
+        ["-ss", offset.ToString(CultureInfo.InvariantCulture), "-t", seconds.ToString(CultureInfo.InvariantCulture), "-i", path];
+
+    private static void EnsureRealFootage()
+    {
+        if (File.Exists(Path.Combine(RealFootageFolder, "vtest.avi"))) return;
+        BenchOutput.Progress("installing Debian's opencv-doc for real footage (vtest.avi, Megamind.avi)");
+        var sudo = Environment.UserName == "root" ? "" : "sudo ";
+        var psi = new System.Diagnostics.ProcessStartInfo("bash") { UseShellExecute = false };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add($"{sudo}apt-get update -qq && DEBIAN_FRONTEND=noninteractive {sudo}apt-get install -y -qq opencv-doc >/dev/null");
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        p.WaitForExit();
+        if (!File.Exists(Path.Combine(RealFootageFolder, "vtest.avi")))
+            throw new InvalidOperationException("real footage missing: apt-get install opencv-doc (provides vtest.avi)");
+    }
+
+    /// <summary>Writes a marked/unmarked pair of a smooth gradient with light texture, cropped and zoomed 2x, for a person to look at.</summary>
+    private static async Task GradientScreenshotsAsync(WatermarkKey key, string outDir, CancellationToken ct)
+    {
+        const int w = 1280, h = 720;
+        var plain = Path.Combine(outDir, "gradient_plain.png");
+        var marked = Path.Combine(outDir, "gradient_marked.png");
+        var source = Path.Combine(outDir, "work", "gradient.mkv");
+        await TranscodeAsync(Lavfi($"gradients=size={w}x{h}:rate=30:c0=0x203050:c1=0xd0c0a0:speed=0.00001,noise=alls=2:allf=t", 1), w, h, 30,
+            null, ["-frames:v", "1", "-c:v", "ffv1"], source, ct);
+        await TranscodeAsync(["-i", source], w, h, 30, new TiledWatermarkEmbedder(key, PayloadBase), ["-frames:v", "1", "-c:v", "ffv1"],
+            Path.Combine(outDir, "work", "gradient.marked.mkv"), ct);
+        foreach (var (input, png) in new[] { (source, plain), (Path.Combine(outDir, "work", "gradient.marked.mkv"), marked) })
+            await RunToolAsync("ffmpeg", ["-loglevel", "error", "-i", input, "-vf", "crop=480:270:400:225,scale=960:540:flags=neighbor", "-frames:v", "1", "-y", png], ct);
+        BenchOutput.Progress($"gradient screenshots (2x zoom): {plain} and {marked}");
+    }
+}

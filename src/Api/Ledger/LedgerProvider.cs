@@ -1,0 +1,83 @@
+using Provenance.Api.Hosting;
+using Provenance.Ledger.Log;
+using Provenance.Ledger.Notes;
+
+namespace Provenance.Api.Ledger;
+
+/// <summary>
+/// The ledger for this process, opened on first use over the ledger database: a <see cref="LedgerReader"/> for the
+/// read API and lookups, and the single writing <see cref="TransparencyLog"/> (sequencer and checkpoint publisher)
+/// for the stamping pipeline. Configuration: <c>Ledger:Origin</c>, <c>Ledger:KeyDirectory</c> (default
+/// <c>DATA/ledger-keys</c>), <c>Ledger:CheckpointIntervalMs</c>, <c>Ledger:MaxBatchSize</c>.
+/// </summary>
+public sealed class LedgerProvider(DatabaseProvider database, IConfiguration configuration) : IAsyncDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private LedgerReader? _reader;
+    private TransparencyLog? _log;
+
+    public LedgerOptions Options { get; } = ReadOptions(configuration);
+
+    public static LedgerOptions ReadOptions(IConfiguration configuration)
+    {
+        var section = configuration.GetSection("Ledger");
+        var options = new LedgerOptions
+        {
+            KeyDirectory = section["KeyDirectory"] ?? Path.Combine(configuration["Provenance:DataDirectory"] ?? ".data", "ledger-keys"),
+        };
+        if (section["Origin"] is { Length: > 0 } origin) options.Origin = origin;
+        if (int.TryParse(section["CheckpointIntervalMs"], out var interval) && interval > 0) options.CheckpointInterval = TimeSpan.FromMilliseconds(interval);
+        if (int.TryParse(section["MaxBatchSize"], out var batch) && batch > 0) options.MaxBatchSize = batch;
+        return options;
+    }
+
+    public async Task<LedgerReader> GetReaderAsync(CancellationToken ct)
+    {
+        if (_reader is { } reader) return reader;
+        var db = await database.GetAsync(ct);
+        return _reader ??= new LedgerReader(db.DataSource, Options.Origin);
+    }
+
+    /// <summary>The writer (one per log: run it in one process; a second one's stale batches are refused and retried).</summary>
+    public async Task<TransparencyLog> GetLogAsync(CancellationToken ct)
+    {
+        if (_log is { } open) return open;
+        await _gate.WaitAsync(ct);
+        try
+        {
+            if (_log is null)
+            {
+                var db = await database.GetAsync(ct);
+                var keys = CheckpointKeys.LoadOrCreate(Options.KeyDirectory!, Options.Origin);
+                _log = await TransparencyLog.OpenAsync(db.DataSource, Options, keys, ct);
+            }
+            return _log;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>The log's public verifier keys (C2SP vkeys), reading or creating the key folder.</summary>
+    public IReadOnlyList<string> VerifierKeys() =>
+        CheckpointKeys.LoadOrCreate(Options.KeyDirectory!, Options.Origin).Signers.Select(s => s.VerifierKey).ToList();
+
+    public async ValueTask DisposeAsync()
+    {
+        var log = Interlocked.Exchange(ref _log, null);
+        if (log is not null) await log.DisposeAsync();
+    }
+}
+
+/// <summary>Registration of the ledger services.</summary>
+public static class LedgerRegistration
+{
+    /// <summary>Adds <see cref="LedgerProvider"/> (needs the <see cref="DatabaseProvider"/> of AddProvenanceCore).</summary>
+    public static IServiceCollection AddLedger(this IServiceCollection services)
+    {
+        services.AddSingleton<LedgerProvider>();
+        services.AddSingleton<Provenance.Generator.Pipeline.ILedgerAppender, ServiceLedgerAppender>();
+        return services;
+    }
+}

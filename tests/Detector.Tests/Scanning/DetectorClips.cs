@@ -1,0 +1,22 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Provenance.Testing;
+
+namespace Provenance.Detector.Tests.Scanning;
+
+/// <summary>Textured test clips (ffmpeg's mandelbrot source), rendered once per size and length for the test run.</summary>
+internal static class DetectorClips
+{
+    private static readonly ConcurrentDictionary<string, Lazy<Task<string>>> Made = new();
+
+    public static Task<string> MandelbrotAsync(int width, int height, double seconds, int fps)
+    {
+        var name = string.Create(CultureInfo.InvariantCulture, $"detector-mandelbrot-{width}x{height}-{seconds}s-{fps}.mp4");
+        return Made.GetOrAdd(name, n => new Lazy<Task<string>>(() => TestClips.RenderWithAsync(n,
+        [
+            "-f", "lavfi", "-i", string.Create(CultureInfo.InvariantCulture, $"mandelbrot=s={width}x{height}:r={fps}"),
+            "-t", seconds.ToString(CultureInfo.InvariantCulture), "-c:v", "libx264", "-preset", "ultrafast",
+            "-pix_fmt", "yuv420p", "-movflags", "+faststart",
+        ]))).Value;
+    }
+}

@@ -1,0 +1,69 @@
+using Provenance.Watermark.Tests.Support;
+
+namespace Provenance.Watermark.Tests;
+
+public sealed class RoundTripTests(MarkedClipsFixture clips) : IClassFixture<MarkedClipsFixture>
+{
+    [Theory]
+    [InlineData("grainy_mandelbrot")]
+    [InlineData("grainy_testcard")]
+    public async Task MarkedClip_AfterH264Crf23_YieldsPayloadWithTinyPValue(string kind)
+    {
+        var result = await ClipPipeline.DetectAsync(clips.Marked(kind), new TiledWatermarkExtractor(MarkedClipsFixture.Key), CancellationToken.None);
+
+        Assert.True(result.Found, $"not found: p={result.PValue:g3} sync={result.SyncScore:f2} candidate={result.CandidatePayload:x16}");
+        Assert.Equal(MarkedClipsFixture.Payload, result.Payload);
+        Assert.Equal("0123456789abcdef", result.PayloadHex);
+        Assert.True(result.PValue <= 1e-9);
+        Assert.True(result.FramesUsed >= 20, $"frames used {result.FramesUsed}");
+        Assert.InRange(result.Scale, 0.98, 1.02);
+    }
+
+    [Fact]
+    public async Task MarkedClip_ReportsPerSegmentEvidenceAlongTheTimeline()
+    {
+        var result = await ClipPipeline.DetectAsync(clips.Marked("grainy_mandelbrot"), new TiledWatermarkExtractor(MarkedClipsFixture.Key), CancellationToken.None);
+
+        Assert.Equal(2, result.Segments.Count); // 3 s in 2 s segments
+        Assert.Equal(result.FramesUsed, result.Segments.Sum(s => s.Frames));
+        Assert.True(result.Segments[0].EndSeconds <= result.Segments[1].StartSeconds);
+        Assert.All(result.Segments, s => Assert.True(s.Score > 3, $"segment {s.StartSeconds}-{s.EndSeconds} score {s.Score:f2}"));
+    }
+
+    [Theory]
+    [InlineData("crop_10pct")]
+    [InlineData("brightness_+0.1")]
+    [InlineData("contrast_0.6")]
+    public async Task MarkedClip_UnderSuiteAttack_StillYieldsPayload(string attackName)
+    {
+        var attack = WatermarkAttacks.Get(attackName);
+        var attacked = Path.Combine(clips.Folder, $"{attackName}.{attack.Extension}");
+        await FfmpegCli.RunAsync("ffmpeg", ["-i", clips.Marked("grainy_mandelbrot"), .. attack.Arguments, "-an", "-y", attacked], CancellationToken.None);
+
+        var result = await ClipPipeline.DetectAsync(attacked, new TiledWatermarkExtractor(MarkedClipsFixture.Key), CancellationToken.None);
+
+        Assert.True(result.Found, $"{attackName}: p={result.PValue:g3} sync={result.SyncScore:f2}");
+        Assert.Equal(MarkedClipsFixture.Payload, result.Payload);
+        if (attackName == "crop_10pct") Assert.InRange(result.Scale, 0.77, 0.83);
+    }
+
+    [Fact]
+    public async Task MarkedClip_ReadWithAnotherKey_IsNotFound()
+    {
+        var result = await ClipPipeline.DetectAsync(clips.Marked("grainy_mandelbrot"), new TiledWatermarkExtractor(WatermarkKey.Generate()), CancellationToken.None);
+
+        Assert.False(result.Found);
+        Assert.Null(result.Payload);
+        Assert.True(result.PValue > 1e-6, $"p={result.PValue:g3}");
+    }
+
+    [Fact]
+    public async Task UnmarkedEncodeOfTheSameContent_IsNotFound()
+    {
+        var result = await ClipPipeline.DetectAsync(clips.Plain("grainy_mandelbrot"), new TiledWatermarkExtractor(MarkedClipsFixture.Key), CancellationToken.None);
+
+        Assert.False(result.Found);
+        Assert.Null(result.PayloadHex);
+        Assert.True(result.PValue > 1e-6, $"p={result.PValue:g3}");
+    }
+}
