@@ -31,7 +31,7 @@ public sealed class IngredientTests
         Assert.Contains(ours.Statuses, s => s.Code == "ingredient.manifest.validated");
         var ingredient = Assert.Single(ours.ActiveManifest!.Ingredients);
         Assert.Equal("parentOf", ingredient.Relationship);
-        Assert.Equal(["c2pa.opened", "c2pa.edited"], ours.ActiveManifest.Actions.Select(a => a.Action));
+        Assert.Equal(["c2pa.opened", "c2pa.edited", "c2pa.watermarked"], ours.ActiveManifest.Actions.Select(a => a.Action));
         Assert.Equal(await EmbeddingTests.FrameHashesAsync(parent), await EmbeddingTests.FrameHashesAsync(stamped));
     }
 }

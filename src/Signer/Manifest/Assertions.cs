@@ -28,7 +28,10 @@ public static class Assertions
         if (manifest.CreatedAt is { } when) created.Add("when", when.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
         if (manifest.PromptSha256 is { } prompt)
             created.Add("parameters", new CborMap { { "org.provenance.prompt_sha256", Convert.ToHexStringLower(prompt) } });
-        if (parentIngredient is null) return new CborMap { { "actions", new CborArray([created]) } };
+        // The clip carries our invisible watermark, described by the soft-binding assertion(s).
+        CborMap? watermarked = manifest.SoftBindings.Count == 0 ? null : new CborMap { { "action", C2paLabels.Watermarked } };
+        if (parentIngredient is null)
+            return new CborMap { { "actions", watermarked is null ? new CborArray([created]) : new CborArray([created, watermarked]) } };
         var opened = new CborMap
         {
             { "action", "c2pa.opened" },
@@ -36,7 +39,7 @@ public static class Assertions
         };
         created["action"] = "c2pa.edited";
         created["digitalSourceType"] = CompositeWithTrainedAlgorithmicMedia;
-        return new CborMap { { "actions", new CborArray([opened, created]) } };
+        return new CborMap { { "actions", watermarked is null ? new CborArray([opened, created]) : new CborArray([opened, created, watermarked]) } };
     }
 
     /// <summary><c>c2pa.soft-binding</c> for one algorithm: a block per time span, the value base64-encoded.</summary>
