@@ -9,7 +9,7 @@ public static class JumbfTypes
     public static Guid CompressedManifest { get; } = C2pa(0x6332636D);     // "c2cm"
     public static Guid AssertionStore { get; } = C2pa(0x63326173);         // "c2as"
     public static Guid Claim { get; } = C2pa(0x6332636C);                  // "c2cl"
-    public static Guid Signature { get; } = C2pa(0x63327363);              // "c2cs"
+    public static Guid Signature { get; } = C2pa(0x63326373);              // "c2cs"
     public static Guid CredentialStore { get; } = C2pa(0x63327663);        // "c2vc"
     public static Guid DatabaseStore { get; } = C2pa(0x63326462);          // "c2db"
     public static Guid Cbor { get; } = C2pa(0x63626F72);                   // "cbor"

@@ -25,11 +25,8 @@ public static class C2paLabels
     /// <summary>The extended type of the ISO BMFF <c>uuid</c> box holding C2PA data.</summary>
     public static readonly byte[] BmffUuid = Convert.FromHexString("D8FEC3D61B0E483C92975828877EC481");
 
-    /// <summary>
-    /// JUMBF type of the claim signature box, <c>c2cs</c> (63326373-0011-0010-8000-00AA00389B71). Kept here because
-    /// the shared <c>JumbfTypes.Signature</c> holds the bytes in the wrong order (<c>c2sc</c>), which c2pa-rs rejects.
-    /// </summary>
-    public static readonly Guid SignatureType = Provenance.Formats.Jumbf.JumbfTypes.C2pa(0x63326373);
+    /// <summary>JUMBF type of the claim signature box, <c>c2cs</c> (63326373-0011-0010-8000-00AA00389B71).</summary>
+    public static readonly Guid SignatureType = Provenance.Formats.Jumbf.JumbfTypes.Signature;
 
     /// <summary>The absolute JUMBF URI of a box inside a manifest (<c>self#jumbf=/c2pa/LABEL/PATH</c>).</summary>
     public static string AbsoluteUri(string manifestLabel, string path) => $"self#jumbf=/c2pa/{manifestLabel}/{path}";
