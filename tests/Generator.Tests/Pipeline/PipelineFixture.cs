@@ -9,7 +9,7 @@ using Provenance.Watermark;
 
 namespace Provenance.Generator.Tests.Pipeline;
 
-/// <summary>Real parts for pipeline tests: our CA and claim signer, a watermark key, ffmpeg, a test log.</summary>
+/// <summary>Real parts for pipeline tests: our CA and claim signer, a watermark key, ffmpeg, the PostgreSQL transparency log.</summary>
 internal sealed class PipelineFixture : IDisposable
 {
     public PipelineFixture()
@@ -28,7 +28,7 @@ internal sealed class PipelineFixture : IDisposable
     public X509Signer Signer { get; }
     public WatermarkKey WatermarkKey { get; }
     public FfmpegRunner Runner { get; }
-    public TestTransparencyLog Ledger { get; } = new();
+    public PostgresTestLedger Ledger { get; } = new();
 
     public TrustList Trust => new([Root]);
 
@@ -39,5 +39,6 @@ internal sealed class PipelineFixture : IDisposable
     {
         Signer.Dispose();
         Runner.Dispose();
+        Ledger.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 }

@@ -54,8 +54,11 @@ public sealed class StampingPipelineTests : IDisposable
         var entry = Assert.Single(_parts.Ledger.Entries);
         Assert.Equal(receipt.AssetId, entry.AssetId);
         Assert.Equal(receipt.ManifestHash, entry.ManifestHash);
-        Assert.True(TestTransparencyLog.VerifyReceipt(receipt.AssetId, receipt.ManifestHash, receipt.LedgerIndex, receipt.InclusionProof, receipt.Checkpoint, _parts.Ledger.PublicKey));
-        Assert.False(TestTransparencyLog.VerifyReceipt("0000000000000000", receipt.ManifestHash, receipt.LedgerIndex, receipt.InclusionProof, receipt.Checkpoint, _parts.Ledger.PublicKey));
+        Assert.Equal(1, await _parts.Ledger.CountAsync());
+        Assert.NotNull(receipt.TlogProof);
+        Assert.Equal(receipt.AssetId, _parts.Ledger.VerifyReceipt(receipt.TlogProof));
+        var forged = receipt.TlogProof.Replace("\nindex 0\n", "\nindex 1\n", StringComparison.Ordinal);
+        Assert.ThrowsAny<Exception>(() => _parts.Ledger.VerifyReceipt(forged));
 
         // The watermark decodes to the asset id, before and after a platform-style re-encode.
         var direct = await ClipChecks.ReadWatermarkAsync(_parts.Runner, _parts.WatermarkKey, output);
@@ -84,6 +87,7 @@ public sealed class StampingPipelineTests : IDisposable
         Assert.Equal("violence.graphic", ex.Decision.ReasonCode);
         Assert.False(Directory.Exists(_dir.File("out")) && Directory.EnumerateFileSystemEntries(_dir.File("out")).Any());
         Assert.Empty(_parts.Ledger.Entries);
+        Assert.Equal(0, await _parts.Ledger.CountAsync());
         Assert.Contains("violence.graphic", await File.ReadAllTextAsync(_dir.File("audit/safety.jsonl")));
     }
 
@@ -103,6 +107,7 @@ public sealed class StampingPipelineTests : IDisposable
 
         Assert.Empty(ClipChecks.FilesIn(_dir.Path));
         Assert.Empty(_parts.Ledger.Entries);
+        Assert.Equal(0, await _parts.Ledger.CountAsync());
     }
 
     [Fact]
@@ -112,6 +117,7 @@ public sealed class StampingPipelineTests : IDisposable
         await Assert.ThrowsAsync<InvalidOperationException>(() => _parts.Pipeline().StampAsync(stream, _dir.File("clip.mp4"), null, null, CancellationToken.None));
         Assert.Empty(ClipChecks.FilesIn(_dir.Path));
         Assert.Empty(_parts.Ledger.Entries);
+        Assert.Equal(0, await _parts.Ledger.CountAsync());
     }
 
     private static async IAsyncEnumerable<Frames.YuvFrame> FailingFrames()
