@@ -23,6 +23,7 @@ def card_template(name, version, file, digest, input_size, threshold, target_fpr
         "output": {
             "name": "score",
             "kind": "probability",
+            "positiveIndex": 0,
             "meaning": "Probability-like score in [0, 1] that the frame looks like the synthetic images of the "
                        "training set (StyleGAN2 face portraits, self-blended faces, generator-like upsampling); "
                        "frame scores are averaged into the clip score.",

@@ -68,6 +68,11 @@ internal static class EvalCommands
                     Console.Error.WriteLine();
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"{r.RealCount} real, {r.FakeCount} fake ({run.Skipped} skipped)\nROC AUC {r.Auc:0.0000}\nEER {r.Eer:0.0000}\nTPR at 1% FPR {r.TprAt1PctFpr:0.0000}\nTPR at 0.1% FPR {r.TprAt01PctFpr:0.0000}\nthreshold for {targetFpr:0.####} FPR: {r.Threshold:0.######}"));
+                    var cardThreshold = classifier.Card.Threshold.Value;
+                    var scored = run.Items.Where(i => i.Score is not null).ToList();
+                    double Share(bool fake) => scored.Where(i => i.Fake == fake).Average(i => i.Score >= cardThreshold ? 1.0 : 0.0);
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"at the card's threshold {cardThreshold:0.######}: FPR {Share(false):0.0000}, TPR {Share(true):0.0000}"));
                 }
                 foreach (var skipped in run.Items.Where(i => i.Score is null))
                 {

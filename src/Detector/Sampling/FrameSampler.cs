@@ -46,9 +46,11 @@ public sealed class FrameSampler
     public Task<VideoProbe> ProbeAsync(string path, FrameSamplingOptions options, CancellationToken cancellationToken) =>
         prober.ProbeAsync(path, options.Limits, cancellationToken);
 
-    /// <summary>Decodes the sampled frames of a probed file. Damaged stretches are skipped, not fatal.</summary>
+    /// <summary>Decodes the sampled frames of a probed file. Damaged stretches are skipped, not fatal.
+    /// <paramref name="onFrame"/> sees each frame as soon as it is decoded (for stages that work while decoding goes on).</summary>
     /// <exception cref="MediaException">ffmpeg could not decode the file at all, or ran out of time.</exception>
-    public async Task<SampledVideo> SampleAsync(VideoProbe probe, FrameSamplingOptions options, CancellationToken cancellationToken)
+    public async Task<SampledVideo> SampleAsync(VideoProbe probe, FrameSamplingOptions options, CancellationToken cancellationToken,
+        Action<SampledFrame>? onFrame = null)
     {
         ArgumentNullException.ThrowIfNull(probe);
         ArgumentNullException.ThrowIfNull(options);
@@ -80,7 +82,9 @@ public sealed class FrameSampler
                 {
                     var image = new RgbImage(frame.Width, frame.Height, frame.Span.ToArray());
                     var time = frame.Timestamp > TimeSpan.Zero ? frame.Timestamp.TotalSeconds : everyFrame ? 0 : frames.Count / rate;
-                    frames.Add(new SampledFrame(frames.Count, time, image));
+                    var sampled = new SampledFrame(frames.Count, time, image);
+                    frames.Add(sampled);
+                    onFrame?.Invoke(sampled);
                 }
             }
             width = reader.Width;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Reflection;
 using Provenance.Detector.Fusion;
 using Provenance.Detector.Reports;
+using Provenance.Detector.Classification;
 using Provenance.Detector.Sampling;
 using Provenance.Media;
 
@@ -66,13 +67,16 @@ public sealed partial class ScanPipeline(FrameSampler sampler, ScanComponents co
                 : null, CredentialsNotChecked, CredentialsError));
 
             progress?.Report(new ScanProgress("decode", 0.1));
-            var (video, decodeProblem) = await Timed(timings, "decode", () => DecodeAsync(probe, sampling, ct)).ConfigureAwait(false);
+            // The watermark stage of this project reads frames while they decode; others get the finished sample.
+            var streaming = (components.Watermark as WatermarkStage)?.Begin(ct);
+            var (video, decodeProblem) = await Timed(timings, "decode", () => DecodeAsync(probe, sampling, ct, streaming is null ? null : streaming.Add)).ConfigureAwait(false);
             var input = InputOf(probe, video, fileName);
             progress?.Report(new ScanProgress("analyse", 0.5));
 
+            var streamed = streaming?.FinishAsync(); // ends the watermark's input whatever happens next
             var noFrames = video.Frames.Count == 0 ? $"no decodable frames{(decodeProblem is null ? "" : $" ({decodeProblem})")}" : null;
             var watermarkTask = Timed(timings, "watermark", () => Guard("watermark", components.Watermark is { } w && noFrames is null
-                ? () => w.ExtractAsync(video, ct)
+                ? streamed is not null ? () => streamed : () => w.ExtractAsync(video, ct)
                 : null, why => new WatermarkSection { Status = CheckStatus.NotChecked, Reason = noFrames ?? why },
                 why => new WatermarkSection { Status = CheckStatus.Error, Reason = why }));
             var fingerprintTask = Timed(timings, "fingerprint", () => Guard("fingerprint", components.Fingerprint is { } f && noFrames is null
@@ -111,11 +115,12 @@ public sealed partial class ScanPipeline(FrameSampler sampler, ScanComponents co
         }
     }
 
-    private async Task<(SampledVideo Video, string? Problem)> DecodeAsync(VideoProbe probe, FrameSamplingOptions sampling, CancellationToken ct)
+    private async Task<(SampledVideo Video, string? Problem)> DecodeAsync(VideoProbe probe, FrameSamplingOptions sampling, CancellationToken ct,
+        Action<SampledFrame>? onFrame)
     {
         try
         {
-            return (await sampler.SampleAsync(probe, sampling, ct).ConfigureAwait(false), null);
+            return (await sampler.SampleAsync(probe, sampling, ct, onFrame).ConfigureAwait(false), null);
         }
         catch (MediaException e)
         {

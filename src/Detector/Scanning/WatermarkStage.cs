@@ -13,6 +13,49 @@ public sealed class WatermarkStage(WatermarkKey key, WatermarkOptions? options =
 {
     public WatermarkOptions Options { get; } = options ?? WatermarkOptions.Default;
 
+    /// <summary>
+    /// Starts an extraction fed while frames decode: <see cref="StreamingExtraction.Add"/> from the decoding loop (frames
+    /// are processed on a background task), then <see cref="StreamingExtraction.FinishAsync"/>.
+    /// </summary>
+    public StreamingExtraction Begin(CancellationToken cancellationToken) => new(new TiledWatermarkExtractor(key, Options), Options.PValueThreshold, cancellationToken);
+
+    /// <summary>A watermark extraction that accumulates frames on a background task as they arrive.</summary>
+    public sealed class StreamingExtraction
+    {
+        private readonly System.Threading.Channels.Channel<SampledFrame> queue =
+            System.Threading.Channels.Channel.CreateBounded<SampledFrame>(new System.Threading.Channels.BoundedChannelOptions(64) { SingleReader = true, FullMode = System.Threading.Channels.BoundedChannelFullMode.Wait });
+        private readonly Task<WatermarkSection> worker;
+
+        internal StreamingExtraction(TiledWatermarkExtractor extractor, double threshold, CancellationToken cancellationToken)
+        {
+            worker = Task.Run(async () =>
+            {
+                byte[]? luma = null;
+                await foreach (var frame in queue.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    var image = frame.Image;
+                    if (luma is null || luma.Length != image.Width * image.Height)
+                    {
+                        luma = new byte[image.Width * image.Height];
+                    }
+                    ToLuma(image, luma);
+                    extractor.Accumulate(luma, image.Width, image.Height, image.Width, frame.Index, frame.TimeSeconds);
+                }
+                return ToSection(extractor.Result(), threshold);
+            }, cancellationToken);
+        }
+
+        /// <summary>Queues a decoded frame (waits when 64 are pending).</summary>
+        public void Add(SampledFrame frame) => queue.Writer.WriteAsync(frame).AsTask().GetAwaiter().GetResult();
+
+        /// <summary>Ends the input and returns the decision.</summary>
+        public Task<WatermarkSection> FinishAsync()
+        {
+            queue.Writer.TryComplete();
+            return worker;
+        }
+    }
+
     public Task<WatermarkSection> ExtractAsync(SampledVideo video, CancellationToken cancellationToken) => Task.Run(() =>
     {
         var extractor = new TiledWatermarkExtractor(key, Options);

@@ -63,7 +63,7 @@ public sealed class FrameClassifierTests(ShippedModelFixture fixture)
     }
 
     [Fact]
-    public async Task Score_HeldOutImages_FallOnTheRightSideOfTheThresholdOnAverage()
+    public async Task Score_HeldOutImages_RealStayBelowTheThresholdAndFakesScoreFarHigher()
     {
         var fakes = new List<RgbImage>();
         for (var i = 200; i < 212; i++)
@@ -78,9 +78,11 @@ public sealed class FrameClassifierTests(ShippedModelFixture fixture)
         var fakeScores = fixture.Classifier.Score(fakes);
         var realScores = fixture.Classifier.Score(reals);
 
-        Assert.True(fakeScores.Average() >= threshold, $"mean held-out fake score {fakeScores.Average():0.###} < threshold {threshold:0.###}");
-        Assert.True(realScores.Average() < threshold, $"mean held-out real score {realScores.Average():0.###} >= threshold {threshold:0.###}");
-        Assert.True(fakeScores.Average() > realScores.Average());
+        // The card's threshold is calibrated for a 5% false-positive rate: no held-out real image may cross it, a
+        // good share of the generated faces must, and the generated faces must score far higher on average.
+        Assert.All(realScores, s => Assert.True(s < threshold, $"held-out real image scored {s:0.###} >= threshold {threshold:0.###}"));
+        Assert.True(fakeScores.Count(s => s >= threshold) >= fakeScores.Length / 4, $"only {fakeScores.Count(s => s >= threshold)} of {fakeScores.Length} held-out fakes reach the threshold");
+        Assert.True(fakeScores.Average() > realScores.Average() + 0.3, $"mean fake {fakeScores.Average():0.###} vs mean real {realScores.Average():0.###}");
     }
 
     [Fact]
