@@ -97,7 +97,7 @@ internal static class ReportPage
             return;
         }
         var state = Str(c, "state") ?? "unknown";
-        var cls = state switch { "Trusted" => "ok", "Valid" => "warn", "Invalid" => "bad", _ => "muted" };
+        var cls = state switch { "valid" => "ok", "valid-untrusted" => "warn", "invalid" => "bad", _ => "muted" };
         body.Append($"<p>State: <strong class=\"{cls}\" id=\"credentials-state\">{Encode(state)}</strong></p>");
         if (c.TryGetProperty("manifest", out var manifest) && manifest.ValueKind == JsonValueKind.Object)
         {
@@ -133,7 +133,8 @@ internal static class ReportPage
         Row(body, "Found", found ? "<strong class=\"bad\">yes</strong>" : "no");
         Row(body, "Payload (asset id)", $"<span class=\"mono\">{Encode(Str(w, "payload") ?? "-")}</span>");
         Row(body, "p-value", Encode(Str(w, "pValue") ?? "-"));
-        Row(body, "Frames used", Encode(Str(w, "framesUsed") ?? "-"));
+        Row(body, "Segments with the mark", Encode(Arr(w, "segments").Count(seg => seg.TryGetProperty("found", out var sf) && sf.ValueKind == JsonValueKind.True)
+            + " of " + Arr(w, "segments").Count()));
         if (Str(w, "reason") is { } reason)
         {
             Row(body, "Note", Encode(reason));
@@ -171,22 +172,35 @@ internal static class ReportPage
             body.Append("<p class=\"muted\">Not checked.</p></section>");
             return;
         }
+        if (Str(c, "reason") is { } classifierNote)
+        {
+            body.Append($"<p class=\"muted\">{Encode(classifierNote)}</p>");
+        }
         body.Append("<table class=\"kv\">");
-        Row(body, "Model", Encode(Str(c, "model") ?? "-"));
+        var model = c.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.Object
+            ? $"{Str(m, "name")} {Str(m, "version")} ({Str(m, "input")}, sha256 {Str(m, "sha256")?[..12]}…)"
+            : Str(c, "model");
+        Row(body, "Model", Encode(model ?? "-"));
+        Row(body, "Meaning", Encode(Str(c, "meaning") ?? "-"));
         Row(body, "Score", Encode(Str(c, "score") ?? "-"));
         Row(body, "Threshold", Encode(Str(c, "threshold") ?? "-"));
         body.Append("</table>");
         var points = Arr(c, "timeline")
-            .Select(p => (T: Num(p, "time") ?? Num(p, "t") ?? 0, S: Num(p, "score") ?? 0))
+            .Select(p => (T: Num(p, "timeSeconds") ?? 0, S: Num(p, "score") ?? 0))
             .ToList();
         if (points.Count > 0)
         {
             body.Append(TimelineSvg(points, Num(c, "threshold")));
         }
-        var faces = Arr(c, "faces").ToList();
+        var faces = Arr(c, "timeline").SelectMany(p => Arr(p, "faces").Select(f => (T: Num(p, "timeSeconds") ?? 0, F: f))).ToList();
         if (faces.Count > 0)
         {
-            body.Append($"<h3>Faces found</h3><p>{faces.Count} face detections.</p>");
+            body.Append("<h3>Faces found</h3><table class=\"kv\" id=\"faces\"><tr><th>time</th><th>box · detector confidence · classifier score</th></tr>");
+            foreach (var (t, f) in faces.Take(200))
+            {
+                body.Append($"<tr><td>{t.ToString("F2", CultureInfo.InvariantCulture)} s</td><td class=\"mono\">{Num(f, "x")},{Num(f, "y")} {Num(f, "width")}x{Num(f, "height")} · {Num(f, "confidence")?.ToString("F2", CultureInfo.InvariantCulture)} · {Num(f, "score")?.ToString("F3", CultureInfo.InvariantCulture)}</td></tr>");
+            }
+            body.Append("</table>");
         }
         body.Append("</section>");
     }
@@ -221,7 +235,7 @@ internal static class ReportPage
 
     private static void Extras(StringBuilder body, JsonElement report)
     {
-        foreach (var (key, title) in new[] { ("fingerprints", "Perceptual fingerprint matches"), ("timings", "Timings"), ("tools", "Tool versions") })
+        foreach (var (key, title) in new[] { ("fingerprint", "Perceptual fingerprint matches"), ("timingsMs", "Timings (ms)"), ("toolVersions", "Tool versions") })
         {
             if (report.TryGetProperty(key, out var value))
             {
