@@ -199,51 +199,20 @@ public sealed partial class StampingPipeline
         };
         await using var sink = await FrameSink.StartAsync(_runner, encodedPath, sinkOptions, _hardware, cancellationToken).ConfigureAwait(false);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        // Three stages joined by small bounded queues: generate → watermark → encode, so on a machine with
-        // spare cores the watermark of frame n overlaps the generation of frame n+1 and the encode of n-1.
-        var capacity = Math.Max(1, _options.QueueFrames);
-        var generated = Channel.CreateBounded<YuvFrame>(new BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = true });
-        var queue = Channel.CreateBounded<YuvFrame>(new BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = true });
+        var queue = Channel.CreateBounded<YuvFrame>(new BoundedChannelOptions(Math.Max(1, _options.QueueFrames)) { SingleReader = true, SingleWriter = true });
         var embedder = new TiledWatermarkEmbedder(_watermarkKey, assetId);
-        var generator = Task.Run(async () =>
+        var producer = Task.Run(async () =>
         {
             try
             {
                 await foreach (var frame in source.Frames.WithCancellation(linked.Token).ConfigureAwait(false))
                 {
-                    if (frame.Width != source.Width || frame.Height != source.Height)
-                    {
-                        frame.Dispose();
-                        throw new InvalidOperationException($"frame {frame.Index} is {frame.Width}x{frame.Height}, the clip is {source.Width}x{source.Height}");
-                    }
-                    if (!generated.Writer.TryWrite(frame))
-                    {
-                        try
-                        {
-                            await generated.Writer.WriteAsync(frame, linked.Token).ConfigureAwait(false);
-                        }
-                        catch
-                        {
-                            frame.Dispose();
-                            throw;
-                        }
-                    }
-                }
-                generated.Writer.Complete();
-            }
-            catch (Exception e)
-            {
-                generated.Writer.Complete(e);
-            }
-        }, CancellationToken.None);
-        var producer = Task.Run(async () =>
-        {
-            try
-            {
-                await foreach (var frame in generated.Reader.ReadAllAsync(linked.Token).ConfigureAwait(false))
-                {
                     try
                     {
+                        if (frame.Width != source.Width || frame.Height != source.Height)
+                        {
+                            throw new InvalidOperationException($"frame {frame.Index} is {frame.Width}x{frame.Height}, the clip is {source.Width}x{source.Height}");
+                        }
                         embedder.Embed(frame.Y, frame.Width, frame.Height, frame.Width, frame.Index);
                         await queue.Writer.WriteAsync(frame, linked.Token).ConfigureAwait(false);
                     }
@@ -253,7 +222,6 @@ public sealed partial class StampingPipeline
                         throw;
                     }
                 }
-                await generator.ConfigureAwait(false);
                 queue.Writer.Complete();
             }
             catch (Exception e)
@@ -295,18 +263,7 @@ public sealed partial class StampingPipeline
             catch (OperationCanceledException)
             {
             }
-            try
-            {
-                await generator.ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-            }
             while (queue.Reader.TryRead(out var left))
-            {
-                left.Dispose();
-            }
-            while (generated.Reader.TryRead(out var left))
             {
                 left.Dispose();
             }
