@@ -25,7 +25,7 @@ public sealed class StampingPipelineTests : IDisposable
     public async Task GeneratedClip_IsTrustedWatermarkedRecordedAndReceipted()
     {
         var output = _dir.File("clip.mp4");
-        var request = new GenerationRequest("a red balloon over the ocean at sunset, slow pan right", 11, 1280, 720, 24, 3);
+        var request = new GenerationRequest("a red balloon over the ocean at sunset, slow pan right", 11, 1280, 720, 24, 6);
         var result = await _parts.Pipeline().GenerateAsync(request,
             new ProceduralBackend(), output, null, CancellationToken.None);
 
@@ -37,7 +37,7 @@ public sealed class StampingPipelineTests : IDisposable
         Assert.Matches("^[0-9a-f]{16}$", receipt.AssetId);
         Assert.Equal("procedural", receipt.Backend);
         Assert.Equal("cpu", receipt.Device);
-        Assert.Equal(72, receipt.Frames);
+        Assert.Equal(144, receipt.Frames);
         using (var json = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(StampReceipt.PathFor(output))))
         {
             foreach (var key in new[] { "assetId", "manifestHash", "ledgerIndex", "inclusionProof", "checkpoint", "backend", "device" })
