@@ -40,6 +40,9 @@ public sealed record MediaLimits
     /// <summary>The default <see cref="AllowedContainers"/>: common video containers, raw H.264/HEVC/AV1 streams and Y4M.</summary>
     public const string DefaultContainers = "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi,mpegts,flv,mpeg,asf,ogg,gif,h264,hevc,m4v,ivf,obu,mxf,yuv4mpegpipe";
 
+    /// <summary>Still-image demuxers, for callers that also accept photographs (the detector's classifier and evaluation).</summary>
+    public const string StillImageContainers = "image2,png_pipe,jpeg_pipe,webp_pipe,bmp_pipe";
+
     /// <summary>Defaults suited to uploads.</summary>
     public static MediaLimits Default { get; } = new();
 

@@ -18,7 +18,10 @@ public sealed record FrameSamplingOptions
     /// <summary>Decoded frames are scaled down so that their height does not exceed this (aspect kept).</summary>
     public int MaxHeight { get; init; } = 4096;
 
-    public MediaLimits Limits { get; init; } = MediaLimits.Default;
+    public MediaLimits Limits { get; init; } = MediaLimits.Default with
+    {
+        AllowedContainers = MediaLimits.DefaultContainers + "," + MediaLimits.StillImageContainers,
+    };
 
     /// <summary>Wall-clock bound on decoding.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(5);

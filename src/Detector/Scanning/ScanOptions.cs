@@ -28,6 +28,8 @@ public sealed record ScanOptions
         MaxHeight = 4320,
         MaxPixelsPerFrame = 7680L * 4320,
         MaxDuration = TimeSpan.FromHours(1),
+        // Photographs are scanned too (credentials and classifier); the demuxer list stays closed otherwise.
+        AllowedContainers = MediaLimits.DefaultContainers + "," + MediaLimits.StillImageContainers,
     };
 
     /// <summary>Wall-clock bound on one whole scan.</summary>

@@ -19,4 +19,19 @@ internal static class DetectorClips
             "-pix_fmt", "yuv420p", "-movflags", "+faststart",
         ]))).Value;
     }
+
+    /// <summary>
+    /// The mandelbrot source with temporal grain: texture the watermark's mask marks (it leaves flat areas and smooth
+    /// ramps, most of the plain fractal, unmarked on purpose).
+    /// </summary>
+    public static Task<string> GrainyMandelbrotAsync(int width, int height, double seconds, int fps)
+    {
+        var name = string.Create(CultureInfo.InvariantCulture, $"detector-grainy-mandelbrot-{width}x{height}-{seconds}s-{fps}.mp4");
+        return Made.GetOrAdd(name, n => new Lazy<Task<string>>(() => TestClips.RenderWithAsync(n,
+        [
+            "-f", "lavfi", "-i", string.Create(CultureInfo.InvariantCulture, $"mandelbrot=s={width}x{height}:r={fps}"),
+            "-t", seconds.ToString(CultureInfo.InvariantCulture), "-vf", "noise=alls=12:allf=t", "-c:v", "libx264", "-preset", "ultrafast",
+            "-pix_fmt", "yuv420p", "-movflags", "+faststart",
+        ]))).Value;
+    }
 }

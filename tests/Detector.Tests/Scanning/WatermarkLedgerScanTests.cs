@@ -105,10 +105,10 @@ public sealed class WatermarkLedgerScanTests : IAsyncLifetime
         GeneratorId = "test/detector",
     };
 
-    /// <summary>A 3 s 640x360 clip with the mark embedded in every frame's luma, encoded with libx264.</summary>
+    /// <summary>A 3 s 640x360 textured clip with the mark embedded in every frame's luma, encoded with libx264.</summary>
     private async Task<string> MarkedClipAsync(WatermarkKey key, ulong payload)
     {
-        var source = await DetectorClips.MandelbrotAsync(640, 360, 3, 25);
+        var source = await DetectorClips.GrainyMandelbrotAsync(640, 360, 3, 25);
         var output = dir.File("marked.mp4");
         var embedder = new TiledWatermarkEmbedder(key, payload);
         await using var sink = await FrameSink.StartAsync(runner, output,
