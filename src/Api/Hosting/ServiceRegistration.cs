@@ -48,6 +48,7 @@ public static class ServiceRegistration
         services.AddSingleton<AuditLog>();
         services.AddSingleton<ServiceTrust>();
         services.AddLedger();
+        services.AddSingleton<GenerationServices>();
         services.AddSingleton<ApiKeyStore>();
         services.Configure<JobOptions>(configuration.GetSection("Provenance:Jobs"));
         services.AddSingleton<JobStore>();

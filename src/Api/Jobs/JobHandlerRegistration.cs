@@ -8,7 +8,6 @@ public static class JobHandlerRegistration
 {
     public static IServiceCollection AddJobHandlers(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton<GenerationServices>();
         services.AddSingleton<IJobHandler, ScanJobHandler>();
         services.AddSingleton<IJobHandler, GenerationJobHandler>();
         services.AddSingleton<IJobHandler, StampJobHandler>();

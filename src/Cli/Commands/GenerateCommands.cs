@@ -1,3 +1,4 @@
+using Provenance.Api.Generation;
 using System.CommandLine;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -127,20 +128,18 @@ internal static class GenerateCommands
     private static async Task<int> RunAsync(string? prompt, Func<GeneratorServices, IProgress<StampingProgress>, CancellationToken, Task<StampResult>> run, CancellationToken ct)
     {
         await using var provider = CliHost.CreateServices();
-        var configuration = provider.GetRequiredService<IConfiguration>();
-        var runner = provider.GetRequiredService<FfmpegRunner>();
         try
         {
-            var safety = CreateSafetyGate(configuration);
+            var generation = provider.GetRequiredService<GenerationServices>();
             if (prompt is not null)
             {
-                var decision = await safety.CheckAsync(prompt, subject: null, ct);
+                var decision = await generation.Safety.CheckAsync(prompt, subject: null, ct);
                 if (!decision.Allowed)
                 {
                     throw new PromptRefusedException(decision);
                 }
             }
-            var services = await BuildAsync(provider, configuration, runner, prompt is null ? safety : null, ct);
+            var services = await BuildAsync(generation, ct);
             StampResult? result = null;
             await AnsiConsole.Progress()
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
@@ -167,6 +166,11 @@ internal static class GenerateCommands
             AnsiConsole.MarkupLine($"[red]refused[/] {Markup.Escape(e.Decision.ReasonCode)} (category {Markup.Escape(e.Decision.Category ?? "")}, rule {Markup.Escape(e.Decision.MatchedRule ?? "")})");
             return RefusedExitCode;
         }
+        catch (GenerationSetupException e)
+        {
+            AnsiConsole.MarkupLine($"[red]not set up[/] {Markup.Escape(e.Message)}");
+            return 1;
+        }
         catch (GenerationRequestException e)
         {
             AnsiConsole.MarkupLine($"[red]invalid request[/] {Markup.Escape(e.Message)}");
@@ -179,31 +183,9 @@ internal static class GenerateCommands
         }
     }
 
-    private static SafetyGate CreateSafetyGate(IConfiguration configuration)
+    private static async Task<GeneratorServices> BuildAsync(GenerationServices generation, CancellationToken ct)
     {
-        var options = configuration.GetSection(SafetyOptions.Section).Get<SafetyOptions>() ?? new SafetyOptions();
-        if (string.IsNullOrWhiteSpace(options.AuditLogPath))
-        {
-            options.AuditLogPath = Path.Combine(configuration["Provenance:DataDirectory"] ?? ".data", "safety-audit.jsonl");
-        }
-        return SafetyGate.Create(options);
-    }
-
-    private static async Task<GeneratorServices> BuildAsync(IServiceProvider provider, IConfiguration configuration, FfmpegRunner runner, SafetyGate? safety, CancellationToken ct)
-    {
-        var data = configuration["Provenance:DataDirectory"] ?? ".data";
-        var hardware = await HardwareCapabilities.DetectAsync(runner, ct);
-        var keys = new KeyFolder(configuration["Provenance:Keys:Directory"] ?? Path.Combine(data, "keys"), Environment.GetEnvironmentVariable(KeyFolder.PassphraseEnvironmentVariable));
-        if (!keys.HasSigner)
-        {
-            throw new GenerationRequestException($"no signing credentials in {keys.Directory}: create them with `provenance keys` first");
-        }
-        var ledger = provider.GetService<ILedgerAppender>()
-            ?? throw new GenerationRequestException("no ledger is configured: the generator releases nothing without a ledger entry");
-        var pipeline = new StampingPipeline(runner, hardware, WatermarkKey.LoadOrCreate(configuration[WatermarkKey.ConfigurationKey], data),
-            keys.LoadSigner(), timeStamper: null, ledger, safety,
-            new StampingOptions { Log = message => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(message)}[/]") });
-        AnsiConsole.MarkupLine($"[grey]encoder: {Markup.Escape(hardware.H264Encoder)} (NVENC {(hardware.NvencWorks ? "working" : "not available")})[/]");
-        return new GeneratorServices(pipeline, new ClipOperations(runner), configuration);
+        var pipeline = await generation.CreatePipelineAsync(message => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(message)}[/]"), ct);
+        return new GeneratorServices(pipeline, generation.Operations, generation.Configuration);
     }
 }
