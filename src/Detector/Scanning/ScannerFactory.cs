@@ -110,7 +110,8 @@ public static class ScannerFactory
 
     /// <summary>
     /// A pipeline with every part this build has: Content Credentials always; the watermark when a key is given; the
-    /// ledger when a reader is given; the classifier given (or its missing reason).
+    /// ledger lookups (watermark payload, manifest hash, perceptual fingerprints) when a reader is given; the classifier
+    /// given (or its missing reason).
     /// </summary>
     public static ScanPipeline Create(FfmpegRunner runner, ScanOptions scanOptions, DetectorOptions detectorOptions,
         FrameClassifier? classifier, string? classifierMissingReason, WatermarkKey? watermarkKey = null, LedgerReader? ledger = null,
@@ -120,7 +121,7 @@ public static class ScannerFactory
         {
             ["watermark"] = $"no watermark key is configured ({WatermarkKey.ConfigurationKey} or {WatermarkKey.DefaultFileName} in the data folder)",
             ["ledger"] = "no ledger database is connected to this scanner",
-            ["fingerprint"] = "perceptual fingerprint lookup is not available in this build",
+            ["fingerprint"] = "no ledger database is connected to this scanner (the fingerprint index is the ledger's)",
         };
         if (classifierMissingReason is not null)
         {
@@ -132,6 +133,7 @@ public static class ScannerFactory
                 ? TrustList.FromPemFiles([pem]) : TrustList.None),
             Watermark = watermarkKey is null ? null : new WatermarkStage(watermarkKey),
             Ledger = ledger is null ? null : new LedgerLookup(ledger),
+            Fingerprint = ledger is null ? null : new FingerprintLookup(ledger),
             Classifier = classifier is null ? null : new ClassifierStage(classifier, faceDetector),
             MissingReasons = missing,
         };
