@@ -142,6 +142,46 @@ public sealed class VerdictFusionTests
         Assert.Equal(Verdict.Tampered, outcome.Verdict);
     }
 
+    [Fact]
+    public void Decide_FingerprintMatchUnderAStrongerVerdict_IsGivenAsASupportingReason()
+    {
+        var outcome = VerdictFusion.Decide(Evidence.Clean().WithFingerprintMatch("asset-9").WithWatermark().WithLedgerMatch());
+        Assert.Contains(outcome.Reasons.Skip(1), r => r.StartsWith("Perceptual fingerprints also match registered clip asset-9", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Decide_LikelyDerived_NamesTheRecordAndHowManyFramesMatched()
+    {
+        var evidence = Evidence.Clean() with
+        {
+            Fingerprint = new FingerprintSection
+            {
+                Status = CheckStatus.Checked,
+                FramesCompared = 40,
+                MaxDistance = 10,
+                Matches =
+                [
+                    new FingerprintMatch("00aa00aa00aa00aa", 3, 17) { LedgerIndex = 5, Generator = "svc/procedural", CreatedAt = new DateTimeOffset(2026, 11, 20, 9, 30, 0, TimeSpan.Zero) },
+                    new FingerprintMatch("00bb00bb00bb00bb", 1, 2),
+                ],
+            },
+        };
+        var outcome = VerdictFusion.Decide(evidence);
+        Assert.Equal(Verdict.LikelyDerived, outcome.Verdict);
+        Assert.Contains("00aa00aa00aa00aa, registered 2026-11-20 09:30:00 UTC by svc/procedural, log entry 5", outcome.Reasons[0]);
+        Assert.Contains("17 of 40 compared frames", outcome.Reasons[0]);
+    }
+
+    [Fact]
+    public void Decide_InvalidCredentialsWhoseManifestTheLedgerRecords_IsTamperedAndSaysTheFileWasAlteredAfterGeneration()
+    {
+        var outcome = VerdictFusion.Decide(Evidence.Clean().WithCredentials(CredentialsState.Invalid, false, Evidence.HashMismatch)
+            .WithLedgerMatch(matchedBy: "manifest", assetId: "asset-3"));
+        Assert.Equal(Verdict.Tampered, outcome.Verdict);
+        Assert.Contains(outcome.Reasons, r => r.Contains("ledger records its manifest (asset asset-3", StringComparison.Ordinal)
+            && r.Contains("altered after it was generated", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData(0.5, Verdict.LikelySynthetic)]
     [InlineData(0.93, Verdict.LikelySynthetic)]
