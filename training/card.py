@@ -43,7 +43,8 @@ def card_template(name, version, file, digest, input_size, threshold, target_fpr
                     "OpenCV's Haar cascade (opencv-data). Every sample recompressed (JPEG 40-95, H.264 CRF 20-35), "
                     f"downscaled and colour-shifted at random. Samples: {counts}.",
             "script": "training/train.sh",
-            "notes": f"Seed {seed}, {epochs} epochs, AdamW + one-cycle, deterministic algorithms on 2 threads, "
+            "notes": f"Seed {seed}, {epochs} epochs, AdamW + one-cycle, deterministic algorithms on 2 threads (two runs on "
+                     "the same data give a byte-identical ONNX file; the data set builder is byte-for-byte reproducible), "
                      f"PyTorch {torch_version} (Debian python3-torch, CPU). 128x128 whole-image input (area-average "
                      "resize, aspect not kept); 7 conv blocks, global average pooling, sigmoid output.",
         },
@@ -52,8 +53,9 @@ def card_template(name, version, file, digest, input_size, threshold, target_fpr
         "metrics": {
             "evaluationSet": "held-out test split: fake-avatars 200-262 (each whole and one random crop), "
                              "face-api sample5.jpg faces and crops, six unseen photographs, vtest.avi 80-100%; "
-                             f"{test['real']} real, {test['fake']} fake. At the card threshold: "
-                             f"FPR {test['fprAtThreshold']:.4f}, TPR {test['tprAtThreshold']:.4f}; "
+                             f"{test['real']} real, {test['fake']} fake. At the card threshold (calibrated for "
+                             f"{target_fpr * 100:g}% FPR on validation): FPR {test['fprAtThreshold']:.4f}, "
+                             f"TPR {test['tprAtThreshold']:.4f} on this test split; "
                              f"share flagged by kind {by_kind}.",
             "samples": test["real"] + test["fake"],
             "rocAuc": test["auc"],
