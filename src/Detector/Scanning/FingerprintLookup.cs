@@ -1,25 +1,34 @@
+using System.Threading.Channels;
+using Provenance.Detector.Classification;
 using Provenance.Detector.Reports;
 using Provenance.Detector.Sampling;
 using Provenance.Ledger.Log;
+using Provenance.Media.Fingerprints;
 
 namespace Provenance.Detector.Scanning;
 
 /// <summary>
-/// Perceptual fingerprint lookup in the transparency ledger: the shared sampled frames (no second decode) are
-/// fingerprinted as the generator fingerprints the clips it registers (<see cref="FrameFingerprint"/>), each distinct
-/// fingerprint is looked up by Hamming distance (<see cref="LedgerReader.FindByFingerprintAsync"/>, multi-index
-/// search), and the matches are gathered per registered asset: its smallest distance and how many compared frames
-/// matched it. Nearly uniform frames are left out (they would match any clip's black frames).
+/// Perceptual fingerprint lookup in the transparency ledger. The shared sampled frames (no second decode) are
+/// fingerprinted as the generator fingerprints the clips it registers (<see cref="FrameFingerprint"/>) while they
+/// decode. Registered clips are found with <see cref="LedgerReader.FindByFingerprintAsync"/> (multi-index Hamming
+/// search) for representative frames only: at most <see cref="DefaultMaxQueries"/> frames spread over the clip, and a
+/// frame within <see cref="RepresentativeRadius"/> bits of one already asked about is not asked again (a shot's frames
+/// hash alike). Every compared frame is then measured against the fingerprints of the clips found, and the matches are
+/// gathered per asset: smallest distance and how many frames matched. Nearly uniform frames are left out (they would
+/// match any clip's black frames).
 /// </summary>
 public sealed class FingerprintLookup(LedgerReader reader, int maxDistance = FingerprintLookup.DefaultMaxDistance,
-    int maxFrames = FingerprintLookup.DefaultMaxFrames) : IFingerprintLookup
+    int maxQueries = FingerprintLookup.DefaultMaxQueries) : IFingerprintLookup
 {
     /// <summary>Matches are within 10 of 64 bits: re-encoding, rescaling and mild edits stay under it; unrelated
     /// pictures differ in about 32.</summary>
     public const int DefaultMaxDistance = 10;
 
-    /// <summary>Most frames fingerprinted per clip, spread evenly over the sample (bounds the number of queries).</summary>
-    public const int DefaultMaxFrames = 48;
+    /// <summary>Most ledger queries per clip (each probes the fingerprint index with every band value near the hash).</summary>
+    public const int DefaultMaxQueries = 48;
+
+    /// <summary>A frame this close to a frame already looked up is not looked up again.</summary>
+    public const int RepresentativeRadius = 2;
 
     /// <summary>Most assets reported.</summary>
     public const int MaxMatches = 16;
@@ -30,67 +39,142 @@ public sealed class FingerprintLookup(LedgerReader reader, int maxDistance = Fin
     public int MaxDistance { get; } = maxDistance is >= 0 and <= LedgerReader.MaxFingerprintDistance
         ? maxDistance : throw new ArgumentOutOfRangeException(nameof(maxDistance), $"0 to {LedgerReader.MaxFingerprintDistance} bits");
 
+    /// <summary>
+    /// Starts a lookup fed while frames decode: <see cref="StreamingLookup.Add"/> from the decoding loop (frames are hashed
+    /// and looked up on background tasks), then <see cref="StreamingLookup.FinishAsync"/>. <paramref name="expectedFrames"/>
+    /// spreads the queries over the whole clip.
+    /// </summary>
+    public StreamingLookup Begin(int expectedFrames, CancellationToken cancellationToken) =>
+        new(reader, MaxDistance, Math.Max(1, (int)Math.Ceiling(Math.Max(1, expectedFrames) / (double)Math.Max(1, maxQueries))), maxQueries, cancellationToken);
+
     public async Task<FingerprintSection> LookupAsync(SampledVideo video, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(video);
-        var frames = ClassifierStage.Spread(video.Frames, maxFrames);
-        var hashes = await Task.Run(() => frames.Select(f => FrameFingerprint.Compute(f.Image)).ToArray(), cancellationToken).ConfigureAwait(false);
-        var compared = hashes.Where(h => h is not null).Select(h => h!.Value).ToList();
-        if (compared.Count == 0)
+        var lookup = Begin(video.Frames.Count, cancellationToken);
+        foreach (var frame in video.Frames)
         {
-            return new FingerprintSection
-            {
-                Status = CheckStatus.Checked, MaxDistance = MaxDistance,
-                Reason = "every sampled frame is nearly uniform: there is no picture to fingerprint",
-            };
+            lookup.Add(frame);
         }
-
-        var found = new Dictionary<ulong, IReadOnlyList<Provenance.Ledger.Log.FingerprintMatch>>();
-        await Parallel.ForEachAsync(compared.Distinct(), new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
-            async (hash, ct) =>
-            {
-                var matches = await reader.FindByFingerprintAsync(hash, MaxDistance, ct).ConfigureAwait(false);
-                lock (found)
-                {
-                    found[hash] = matches;
-                }
-            }).ConfigureAwait(false);
-
-        return new FingerprintSection
-        {
-            Status = CheckStatus.Checked,
-            FramesCompared = compared.Count,
-            MaxDistance = MaxDistance,
-            Matches = Aggregate(compared, found),
-        };
+        return await lookup.FinishAsync().ConfigureAwait(false);
     }
 
-    /// <summary>Per asset: the smallest distance, the number of compared frames within the bound, its first ledger entry.
-    /// Most matched frames first, then nearest.</summary>
-    private static List<Reports.FingerprintMatch> Aggregate(IReadOnlyList<ulong> compared,
-        IReadOnlyDictionary<ulong, IReadOnlyList<Provenance.Ledger.Log.FingerprintMatch>> found)
+    /// <summary>A fingerprint lookup that hashes frames and queries the ledger on background tasks as frames arrive.</summary>
+    public sealed class StreamingLookup
     {
-        var byAsset = new Dictionary<ulong, (int Distance, int Frames, LoggedEntry Entry)>();
-        foreach (var hash in compared)
+        private readonly Channel<SampledFrame> queue = Channel.CreateBounded<SampledFrame>(
+            new BoundedChannelOptions(64) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        private readonly LedgerReader reader;
+        private readonly int maxDistance;
+        private readonly Task<FingerprintSection> worker;
+
+        internal StreamingLookup(LedgerReader reader, int maxDistance, int stride, int maxQueries, CancellationToken cancellationToken)
         {
-            // One frame counts once per asset, at its nearest entry.
-            foreach (var group in found[hash].GroupBy(m => m.Entry.Entry.AssetId))
+            this.reader = reader;
+            this.maxDistance = maxDistance;
+            worker = Task.Run(() => RunAsync(stride, maxQueries, cancellationToken), cancellationToken);
+        }
+
+        /// <summary>Queues a decoded frame (waits when 64 are pending).</summary>
+        public void Add(SampledFrame frame) => queue.Writer.WriteAsync(frame).AsTask().GetAwaiter().GetResult();
+
+        /// <summary>Ends the input and returns the matches.</summary>
+        public Task<FingerprintSection> FinishAsync()
+        {
+            queue.Writer.TryComplete();
+            return worker;
+        }
+
+        private async Task<FingerprintSection> RunAsync(int stride, int maxQueries, CancellationToken ct)
+        {
+            var compared = new List<ulong>();
+            var asked = new List<ulong>();
+            var queries = new List<Task<IReadOnlyList<Provenance.Ledger.Log.FingerprintMatch>>>();
+            using var slots = new SemaphoreSlim(Parallelism);
+            var seen = 0;
+            try
             {
-                var nearest = group.MinBy(m => m.Distance)!;
-                var first = group.MinBy(m => m.Entry.Index)!.Entry;
-                byAsset[group.Key] = byAsset.TryGetValue(group.Key, out var seen)
-                    ? (Math.Min(seen.Distance, nearest.Distance), seen.Frames + 1, seen.Entry.Index <= first.Index ? seen.Entry : first)
-                    : (nearest.Distance, 1, first);
+                await foreach (var frame in queue.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+                {
+                    var position = seen++;
+                    if (FrameFingerprint.Compute(frame.Image) is not { } hash)
+                    {
+                        continue;
+                    }
+                    compared.Add(hash);
+                    if (position % stride == 0 && asked.Count < maxQueries && !asked.Any(a => PerceptualHash.Distance(a, hash) <= RepresentativeRadius))
+                    {
+                        asked.Add(hash);
+                        queries.Add(QueryAsync(hash, slots, ct));
+                    }
+                }
+                if (compared.Count == 0)
+                {
+                    return new FingerprintSection
+                    {
+                        Status = CheckStatus.Checked, MaxDistance = maxDistance,
+                        Reason = "every sampled frame is nearly uniform: there is no picture to fingerprint",
+                    };
+                }
+                var found = await Task.WhenAll(queries).ConfigureAwait(false);
+                return new FingerprintSection
+                {
+                    Status = CheckStatus.Checked,
+                    FramesCompared = compared.Count,
+                    MaxDistance = maxDistance,
+                    Matches = Aggregate(compared, found.SelectMany(f => f).Select(m => m.Entry), maxDistance),
+                };
+            }
+            finally
+            {
+                // Queries still running when the scan fails or is cancelled end with it (they take the same token).
+                await Task.WhenAll(queries.Select(q => q.ContinueWith(_ => { }, TaskScheduler.Default))).ConfigureAwait(false);
             }
         }
-        return byAsset
-            .OrderByDescending(a => a.Value.Frames).ThenBy(a => a.Value.Distance).ThenBy(a => a.Value.Entry.Index)
-            .Take(MaxMatches)
-            .Select(a => new Reports.FingerprintMatch(LedgerEntry.FormatId(a.Key), a.Value.Distance, a.Value.Frames)
+
+        private async Task<IReadOnlyList<Provenance.Ledger.Log.FingerprintMatch>> QueryAsync(ulong hash, SemaphoreSlim slots, CancellationToken ct)
+        {
+            await slots.WaitAsync(ct).ConfigureAwait(false);
+            try
             {
-                LedgerIndex = a.Value.Entry.Index,
-                CreatedAt = a.Value.Entry.IntegratedTime,
-                Generator = a.Value.Entry.Entry.GeneratorId,
+                return await reader.FindByFingerprintAsync(hash, maxDistance, ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Per registered asset found: the smallest distance between a compared frame and the asset's fingerprints, the
+    /// number of compared frames within the bound, its first ledger entry. Most matched frames first, then nearest.
+    /// </summary>
+    internal static List<Reports.FingerprintMatch> Aggregate(IReadOnlyList<ulong> compared, IEnumerable<LoggedEntry> candidates, int maxDistance)
+    {
+        var results = new List<(ulong Asset, int Distance, int Frames, LoggedEntry Entry)>();
+        foreach (var asset in candidates.DistinctBy(c => c.Index).GroupBy(c => c.Entry.AssetId))
+        {
+            var fingerprints = asset.SelectMany(c => c.Entry.PerceptualFingerprints).Distinct().ToArray();
+            int best = int.MaxValue, frames = 0;
+            foreach (var hash in compared)
+            {
+                var d = fingerprints.Length == 0 ? int.MaxValue : fingerprints.Min(f => PerceptualHash.Distance(f, hash));
+                best = Math.Min(best, d);
+                frames += d <= maxDistance ? 1 : 0;
+            }
+            if (frames > 0)
+            {
+                results.Add((asset.Key, best, frames, asset.MinBy(c => c.Index)!));
+            }
+        }
+        return results
+            .OrderByDescending(a => a.Frames).ThenBy(a => a.Distance).ThenBy(a => a.Entry.Index)
+            .Take(MaxMatches)
+            .Select(a => new Reports.FingerprintMatch(LedgerEntry.FormatId(a.Asset), a.Distance, a.Frames)
+            {
+                LedgerIndex = a.Entry.Index,
+                CreatedAt = a.Entry.IntegratedTime,
+                Generator = a.Entry.Entry.GeneratorId,
             })
             .ToList();
     }

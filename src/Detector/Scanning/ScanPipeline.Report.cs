@@ -36,6 +36,11 @@ public sealed partial class ScanPipeline
         return versions;
     }
 
+    /// <summary>About how many frames the sampler will hand out (to spread the fingerprint queries over the clip).</summary>
+    private int ExpectedFrames(VideoProbe probe) => probe.Duration is { } d && d > TimeSpan.Zero
+        ? (int)Math.Clamp(Math.Ceiling(d.TotalSeconds * Options.SampleRate), 1, Options.MaxFrames)
+        : Options.MaxFrames;
+
     private static InputSection InputOf(VideoProbe probe, SampledVideo video, string fileName) => new()
     {
         Status = CheckStatus.Checked,

@@ -67,20 +67,44 @@ public sealed partial class ScanPipeline(FrameSampler sampler, ScanComponents co
                 : null, CredentialsNotChecked, CredentialsError));
 
             progress?.Report(new ScanProgress("decode", 0.1));
-            // The watermark stage of this project reads frames while they decode; others get the finished sample.
+            // The watermark and fingerprint stages of this project read frames while they decode; others get the finished sample.
             var streaming = (components.Watermark as WatermarkStage)?.Begin(ct);
-            var (video, decodeProblem) = await Timed(timings, "decode", () => DecodeAsync(probe, sampling, ct, streaming is null ? null : streaming.Add)).ConfigureAwait(false);
+            var fingerprinting = (components.Fingerprint as FingerprintLookup)?.Begin(ExpectedFrames(probe), ct);
+            Action<SampledFrame>? onFrame = (streaming, fingerprinting) switch
+            {
+                (null, null) => null,
+                ({ } w, null) => w.Add,
+                (null, { } f) => f.Add,
+                ({ } w, { } f) => frame =>
+                {
+                    w.Add(frame);
+                    f.Add(frame);
+                },
+            };
+            (SampledVideo Video, string? Problem) decoded;
+            try
+            {
+                decoded = await Timed(timings, "decode", () => DecodeAsync(probe, sampling, ct, onFrame)).ConfigureAwait(false);
+            }
+            finally
+            {
+                // End the streaming stages' input whatever happens next, so their background work stops.
+                _ = streaming?.FinishAsync().ContinueWith(_ => { }, TaskScheduler.Default);
+                _ = fingerprinting?.FinishAsync().ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+            var (video, decodeProblem) = decoded;
             var input = InputOf(probe, video, fileName);
             progress?.Report(new ScanProgress("analyse", 0.5));
 
-            var streamed = streaming?.FinishAsync(); // ends the watermark's input whatever happens next
+            var streamed = streaming?.FinishAsync();
+            var fingerprinted = fingerprinting?.FinishAsync();
             var noFrames = video.Frames.Count == 0 ? $"no decodable frames{(decodeProblem is null ? "" : $" ({decodeProblem})")}" : null;
             var watermarkTask = Timed(timings, "watermark", () => Guard("watermark", components.Watermark is { } w && noFrames is null
                 ? streamed is not null ? () => streamed : () => w.ExtractAsync(video, ct)
                 : null, why => new WatermarkSection { Status = CheckStatus.NotChecked, Reason = noFrames ?? why },
                 why => new WatermarkSection { Status = CheckStatus.Error, Reason = why }));
             var fingerprintTask = Timed(timings, "fingerprint", () => Guard("fingerprint", components.Fingerprint is { } f && noFrames is null
-                ? () => f.LookupAsync(video, ct)
+                ? fingerprinted is not null ? () => fingerprinted : () => f.LookupAsync(video, ct)
                 : null, why => new FingerprintSection { Status = CheckStatus.NotChecked, Reason = noFrames ?? why },
                 why => new FingerprintSection { Status = CheckStatus.Error, Reason = why }));
             var classifierTask = Timed(timings, "classifier", () => Guard("classifier", components.Classifier is { } k

@@ -125,6 +125,21 @@ public sealed class RegisteredClipScanTests(RegisteredClipFixture fixture) : ICl
     }
 
     [Fact]
+    public async Task LookupOfAFinishedSample_FindsTheRegisteredAssetAsTheStreamingScanDoes()
+    {
+        var sampler = new FrameSampler(runner);
+        var options = new FrameSamplingOptions { SampleRate = 4, MaxHeight = 360 };
+        var video = await sampler.SampleAsync(await sampler.ProbeAsync(fixture.StampedClip, options, CancellationToken.None), options, CancellationToken.None);
+
+        var section = await new FingerprintLookup(fixture.Log.Reader).LookupAsync(video, CancellationToken.None);
+
+        Assert.Equal(video.Frames.Count, section.FramesCompared);
+        Assert.Equal(LedgerEntry.FormatId(AssetId), section.Matches[0].AssetId);
+        Assert.True(section.Matches[0].Distance <= 4, $"distance {section.Matches[0].Distance}");
+        Assert.DoesNotContain(section.Matches, m => m.AssetId == "1111222233334444");
+    }
+
+    [Fact]
     public async Task FlatBlackClip_IsNotFingerprintedAndMatchesNoOtherBlackClip()
     {
         var black = await TestClips.RenderWithAsync($"black-{Guid.NewGuid():N}.mp4",
