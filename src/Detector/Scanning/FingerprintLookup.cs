@@ -11,11 +11,12 @@ namespace Provenance.Detector.Scanning;
 /// Perceptual fingerprint lookup in the transparency ledger. The shared sampled frames (no second decode) are
 /// fingerprinted as the generator fingerprints the clips it registers (<see cref="FrameFingerprint"/>) while they
 /// decode. Registered clips are found with <see cref="LedgerReader.FindByFingerprintAsync"/> (multi-index Hamming
-/// search) for representative frames only: at most <see cref="DefaultMaxQueries"/> frames spread over the clip, and a
-/// frame within <see cref="RepresentativeRadius"/> bits of one already asked about is not asked again (a shot's frames
-/// hash alike). Every compared frame is then measured against the fingerprints of the clips found, and the matches are
-/// gathered per asset: smallest distance and how many frames matched. Nearly uniform frames are left out (they would
-/// match any clip's black frames).
+/// search, within <see cref="DiscoveryDistance"/> bits: one band value off per band, a cheap probe) for representative
+/// frames only: a frame within <see cref="RepresentativeRadius"/> bits of one already asked about is not asked again (a
+/// shot's frames hash alike), and the queries are rationed over the clip (at most <see cref="DefaultMaxQueries"/>, one
+/// per stretch of the sample). Every compared frame is then measured against the fingerprints of the clips found, and
+/// the matches within <see cref="MaxDistance"/> bits are gathered per asset: smallest distance and how many frames
+/// matched. Nearly uniform frames are left out (they would match any clip's black frames).
 /// </summary>
 public sealed class FingerprintLookup(LedgerReader reader, int maxDistance = FingerprintLookup.DefaultMaxDistance,
     int maxQueries = FingerprintLookup.DefaultMaxQueries) : IFingerprintLookup
@@ -26,6 +27,11 @@ public sealed class FingerprintLookup(LedgerReader reader, int maxDistance = Fin
 
     /// <summary>Most ledger queries per clip (each probes the fingerprint index with every band value near the hash).</summary>
     public const int DefaultMaxQueries = 48;
+
+    /// <summary>A registered clip is found when a queried frame is within this many bits of one of its fingerprints
+    /// (the ledger probes one bit off per 16-bit band, 68 index keys, instead of 548 for 10 bits); its other frames then
+    /// count up to <see cref="MaxDistance"/>.</summary>
+    public const int DiscoveryDistance = 7;
 
     /// <summary>A frame this close to a frame already looked up is not looked up again.</summary>
     public const int RepresentativeRadius = 2;
@@ -101,7 +107,8 @@ public sealed class FingerprintLookup(LedgerReader reader, int maxDistance = Fin
                         continue;
                     }
                     compared.Add(hash);
-                    if (position % stride == 0 && asked.Count < maxQueries && !asked.Any(a => PerceptualHash.Distance(a, hash) <= RepresentativeRadius))
+                    // Rationed: by the n-th stretch of `stride` frames at most n queries, so distinct frames late in the clip still get some.
+                    if (asked.Count < Math.Min(maxQueries, position / stride + 1) && !asked.Any(a => PerceptualHash.Distance(a, hash) <= RepresentativeRadius))
                     {
                         asked.Add(hash);
                         queries.Add(QueryAsync(hash, slots, ct));
@@ -136,7 +143,7 @@ public sealed class FingerprintLookup(LedgerReader reader, int maxDistance = Fin
             await slots.WaitAsync(ct).ConfigureAwait(false);
             try
             {
-                return await reader.FindByFingerprintAsync(hash, maxDistance, ct).ConfigureAwait(false);
+                return await reader.FindByFingerprintAsync(hash, Math.Min(maxDistance, DiscoveryDistance), ct).ConfigureAwait(false);
             }
             finally
             {
