@@ -77,11 +77,21 @@ public sealed class FingerprintLookup(LedgerReader reader, int maxDistance = Fin
         {
             this.reader = reader;
             this.maxDistance = maxDistance;
-            worker = Task.Run(() => RunAsync(stride, maxQueries, cancellationToken), cancellationToken);
+            worker = Task.Run(() => RunAsync(stride, maxQueries, cancellationToken), CancellationToken.None);
         }
 
-        /// <summary>Queues a decoded frame (waits when 64 are pending).</summary>
-        public void Add(SampledFrame frame) => queue.Writer.WriteAsync(frame).AsTask().GetAwaiter().GetResult();
+        /// <summary>Queues a decoded frame (waits when 64 are pending). Once the lookup has ended (cancelled or failed) frames
+        /// are dropped: <see cref="FinishAsync"/> reports why.</summary>
+        public void Add(SampledFrame frame)
+        {
+            try
+            {
+                queue.Writer.WriteAsync(frame).AsTask().GetAwaiter().GetResult();
+            }
+            catch (ChannelClosedException)
+            {
+            }
+        }
 
         /// <summary>Ends the input and returns the matches.</summary>
         public Task<FingerprintSection> FinishAsync()
@@ -133,6 +143,8 @@ public sealed class FingerprintLookup(LedgerReader reader, int maxDistance = Fin
             }
             finally
             {
+                // A writer waiting on a full queue must not wait for a reader that is gone.
+                queue.Writer.TryComplete();
                 // Queries still running when the scan fails or is cancelled end with it (they take the same token).
                 await Task.WhenAll(queries.Select(q => q.ContinueWith(_ => { }, TaskScheduler.Default))).ConfigureAwait(false);
             }

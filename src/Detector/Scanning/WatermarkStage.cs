@@ -30,23 +30,41 @@ public sealed class WatermarkStage(WatermarkKey key, WatermarkOptions? options =
         {
             worker = Task.Run(async () =>
             {
-                byte[]? luma = null;
-                await foreach (var frame in queue.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                try
                 {
-                    var image = frame.Image;
-                    if (luma is null || luma.Length != image.Width * image.Height)
+                    byte[]? luma = null;
+                    await foreach (var frame in queue.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        luma = new byte[image.Width * image.Height];
+                        var image = frame.Image;
+                        if (luma is null || luma.Length != image.Width * image.Height)
+                        {
+                            luma = new byte[image.Width * image.Height];
+                        }
+                        ToLuma(image, luma);
+                        extractor.Accumulate(luma, image.Width, image.Height, image.Width, frame.Index, frame.TimeSeconds);
                     }
-                    ToLuma(image, luma);
-                    extractor.Accumulate(luma, image.Width, image.Height, image.Width, frame.Index, frame.TimeSeconds);
+                    return ToSection(extractor.Result(), threshold);
                 }
-                return ToSection(extractor.Result(), threshold);
-            }, cancellationToken);
+                finally
+                {
+                    // A writer waiting on a full queue must not wait for a reader that is gone.
+                    queue.Writer.TryComplete();
+                }
+            }, CancellationToken.None); // always runs, so the queue is always completed
         }
 
-        /// <summary>Queues a decoded frame (waits when 64 are pending).</summary>
-        public void Add(SampledFrame frame) => queue.Writer.WriteAsync(frame).AsTask().GetAwaiter().GetResult();
+        /// <summary>Queues a decoded frame (waits when 64 are pending). Once the extraction has ended (cancelled or failed)
+        /// frames are dropped: <see cref="FinishAsync"/> reports why.</summary>
+        public void Add(SampledFrame frame)
+        {
+            try
+            {
+                queue.Writer.WriteAsync(frame).AsTask().GetAwaiter().GetResult();
+            }
+            catch (System.Threading.Channels.ChannelClosedException)
+            {
+            }
+        }
 
         /// <summary>Ends the input and returns the decision.</summary>
         public Task<WatermarkSection> FinishAsync()

@@ -156,6 +156,25 @@ public sealed class RegisteredClipScanTests(RegisteredClipFixture fixture) : ICl
         Assert.Contains("nearly uniform", report.Fingerprint.Reason);
     }
 
+    [Fact]
+    public async Task ScanOverItsTimeLimit_WhileStreamingStagesRun_EndsWithAnErrorReportInsteadOfHanging()
+    {
+        var longClip = await TestClips.CreateAsync(TestClipKind.TestSource2, 1280, 720, 30, 25);
+        var components = new ScanComponents
+        {
+            Watermark = new WatermarkStage(ServiceKey),
+            Fingerprint = new FingerprintLookup(fixture.Log.Reader),
+        };
+        var pipeline = new ScanPipeline(new FrameSampler(runner), components, new ScanOptions { Timeout = TimeSpan.FromMilliseconds(800), SampleRate = 25 });
+        using var callerBound = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+
+        var report = await pipeline.ScanAsync(longClip, null, callerBound.Token);
+
+        Assert.False(callerBound.IsCancellationRequested, "the scan ignored its own time limit");
+        Assert.Equal(Verdict.Error, report.Verdict);
+        Assert.Contains("time limit", report.Input.Reason);
+    }
+
     private async Task<ScanReport> ScanAsync(string path, WatermarkKey key)
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
