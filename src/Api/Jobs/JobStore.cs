@@ -16,7 +16,7 @@ public sealed partial class JobStore(DatabaseProvider database)
 
     private const string Columns = """
         id, kind, status, owner_key_id, input, result, error, progress, stage, attempts, max_attempts,
-        created_at, updated_at, finished_at, callback_url, callback_state
+        created_at, updated_at, finished_at, callback_url, callback_state, callback_attempts
         """;
 
     public async Task<Guid> EnqueueAsync(string kind, object input, string? ownerKeyId, string? callbackUrl, int maxAttempts, CancellationToken ct)
@@ -183,5 +183,5 @@ public sealed partial class JobStore(DatabaseProvider database)
         r.IsDBNull(6) ? null : r.GetString(6), r.GetFloat(7), r.IsDBNull(8) ? null : r.GetString(8),
         r.GetInt32(9), r.GetInt32(10), r.GetFieldValue<DateTimeOffset>(11), r.GetFieldValue<DateTimeOffset>(12),
         r.IsDBNull(13) ? null : r.GetFieldValue<DateTimeOffset>(13), r.IsDBNull(14) ? null : r.GetString(14),
-        r.IsDBNull(15) ? null : r.GetString(15));
+        r.IsDBNull(15) ? null : r.GetString(15), r.GetInt32(16));
 }
