@@ -44,7 +44,7 @@ public sealed class ScanJobHandler(FfmpegRunner runner, LedgerProvider ledger, S
         var progress = new Progress<ScanProgress>(p => _ = context.ReportProgressAsync(p.Fraction, p.Stage));
         var report = await pipeline.ScanAsync(input.UploadPath, progress, ct);
         // Stored exactly as the documented ScanReport JSON (docs/scan-report.schema.json).
-        return JsonDocument.Parse(ScanReportJson.Serialize(report)).RootElement.Clone();
+        return JobStore.Element(ScanReportJson.Serialize(report));
     }
 
     private DetectorOptions DetectorOptions()
