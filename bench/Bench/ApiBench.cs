@@ -82,8 +82,9 @@ internal static partial class ApiBench
         BenchOutput.Progress($"service: pid {service.Id} on port {port}, ready");
 
         var tally = new ScanTally();
-        BenchOutput.Progress("warm-up: one scan");
-        await ScanOnceAsync(http, scanClip, tally, ct);
+        // Warm-up: one round per client at once, so the classifier is loaded and the heap has met concurrent scans.
+        BenchOutput.Progress($"warm-up: {clients} concurrent scans");
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => ScanOnceAsync(http, scanClip, tally, ct)));
         tally.Reset();
         var rssStart = service.RssMegabytes();
         BenchOutput.Progress($"warm-up done; RSS {rssStart:0.0} MB, load {LoadAverage()}");
@@ -126,6 +127,7 @@ internal static partial class ApiBench
         var clock = Stopwatch.StartNew();
         var until = TimeSpan.FromMinutes(minutes);
         var loads = new List<double>();
+        var rss = new List<(double Minutes, double Megabytes)>();
         using var stopSampling = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var sampler = Task.Run(async () =>
         {
@@ -133,7 +135,7 @@ internal static partial class ApiBench
             var tick = 0;
             while (await timer.WaitForNextTickAsync(stopSampling.Token).AsTask().ContinueWith(t => t.IsCompletedSuccessfully && t.Result, CancellationToken.None))
             {
-                service.Sample();
+                rss.Add((clock.Elapsed.TotalMinutes, service.RssMegabytes()));
                 loads.Add(LoadAverage1());
                 if (++tick % 6 == 0)
                 {
@@ -153,6 +155,8 @@ internal static partial class ApiBench
         tally.Elapsed = clock.Elapsed;
         await stopSampling.CancelAsync();
         await sampler;
+        // RSS trend: least-squares slope of the samples over the whole run (flat memory: close to 0 MB/min).
+        figures["rss_slope_mb_per_min"] = rss.Count < 3 ? null : Math.Round(Slope(rss), 2);
         figures["load_avg_1m_mean"] = loads.Count == 0 ? null : Math.Round(loads.Average(), 2);
         figures["load_avg_1m_max"] = loads.Count == 0 ? null : Math.Round(loads.Max(), 2);
         BenchOutput.Progress($"load: done, {tally.Completed} scans in {tally.Elapsed.TotalMinutes:0.00} min, {tally.Errors} errors");
@@ -280,6 +284,14 @@ internal static partial class ApiBench
     private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 
     private static double LoadAverage1() => double.TryParse(LoadAverage().Split(' ')[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var l) ? l : 0;
+
+    private static double Slope(IReadOnlyList<(double X, double Y)> points)
+    {
+        var mx = points.Average(p => p.X);
+        var my = points.Average(p => p.Y);
+        var sxx = points.Sum(p => (p.X - mx) * (p.X - mx));
+        return sxx == 0 ? 0 : points.Sum(p => (p.X - mx) * (p.Y - my)) / sxx;
+    }
 
     private static double? Percentile(IReadOnlyList<double> values, double p)
     {
