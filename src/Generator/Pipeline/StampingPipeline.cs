@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Threading.Channels;
 using Provenance.Generator.Backends;
-using Provenance.Generator.Fingerprints;
+using Provenance.Media.Fingerprints;
 using Provenance.Generator.Frames;
 using Provenance.Generator.Safety;
 using Provenance.Media;

@@ -91,7 +91,7 @@ public sealed class ClipOperationsTests : IDisposable
         using var ms = new MemoryStream();
         p.StandardOutput.BaseStream.CopyTo(ms);
         p.WaitForExit();
-        return Provenance.Generator.Fingerprints.PerceptualHash.Compute(ms.ToArray()).ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
+        return Provenance.Media.Fingerprints.PerceptualHash.Compute(ms.ToArray()).ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
     }
 
     [Fact]

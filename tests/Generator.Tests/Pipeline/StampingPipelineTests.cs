@@ -1,5 +1,5 @@
 using Provenance.Generator.Backends;
-using Provenance.Generator.Fingerprints;
+using Provenance.Media.Fingerprints;
 using Provenance.Generator.Pipeline;
 using Provenance.Generator.Procedural;
 using Provenance.Generator.Safety;
