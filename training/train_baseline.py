@@ -27,11 +27,16 @@ def log(msg):
 
 
 def seed_everything():
+    """Every source of randomness seeded, and the kernels pinned: the same data give a byte-identical ONNX file.
+    The thread count is fixed because CPU reductions split work by thread; no DataLoader workers are used (batches are
+    drawn in this process from a seeded generator)."""
     random.seed(SEED)
     np.random.seed(SEED)
     torch.manual_seed(SEED)
     torch.set_num_threads(2)
+    torch.set_num_interop_threads(1)
     torch.use_deterministic_algorithms(True)
+    torch.backends.cudnn.benchmark = False
 
 
 def block(cin, cout, stride):
@@ -136,16 +141,20 @@ def metrics(scores, y):
             "tprAt01PctFpr": tpr_at(real, fake, 0.001), "real": int(len(real)), "fake": int(len(fake))}
 
 
-def train(data):
+def train(data, epochs=EPOCHS, limit=None):
     x, y = data["x_train"], data["y_train"].astype(np.float32)
+    if limit is not None and limit < len(x):
+        # A reduced run (determinism checks): a seeded subset, in index order.
+        keep = np.sort(np.random.default_rng(SEED).choice(len(x), limit, replace=False))
+        x, y = x[keep], y[keep]
     net = SmallNet()
     opt = torch.optim.AdamW(net.parameters(), lr=2e-3, weight_decay=1e-4)
-    steps = EPOCHS * ((len(x) + BATCH - 1) // BATCH)
+    steps = epochs * ((len(x) + BATCH - 1) // BATCH)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=3e-3, total_steps=steps)
     loss_fn = nn.BCEWithLogitsLoss()
     gen = torch.Generator().manual_seed(SEED)
     best, best_state = -1.0, None
-    for epoch in range(EPOCHS):
+    for epoch in range(epochs):
         net.train()
         perm = torch.randperm(len(x), generator=gen).numpy()
         total = 0.0
@@ -162,7 +171,7 @@ def train(data):
             sched.step()
             total += float(loss) * len(idx)
         val = metrics(predict(net, data["x_val"]), data["y_val"])
-        log(f"epoch {epoch + 1}/{EPOCHS} loss {total / len(x):.4f} val auc {val['auc']:.4f} eer {val['eer']:.4f}")
+        log(f"epoch {epoch + 1}/{epochs} loss {total / len(x):.4f} val auc {val['auc']:.4f} eer {val['eer']:.4f}")
         score = val["auc"] - val["eer"]
         if score > best:
             best, best_state = score, {k: v.clone() for k, v in net.state_dict().items()}
@@ -196,11 +205,13 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", required=True)
     ap.add_argument("--out", required=True, help="path prefix: writes PREFIX.onnx and PREFIX.card.json")
+    ap.add_argument("--epochs", type=int, default=EPOCHS, help="fewer for a quick (determinism) check; the card says how many")
+    ap.add_argument("--limit-train", type=int, default=None, help="train on a seeded subset of this many samples")
     args = ap.parse_args()
     seed_everything()
     data = np.load(args.data)
     log(f"train {len(data['y_train'])}, val {len(data['y_val'])}, test {len(data['y_test'])}")
-    net = train(data)
+    net = train(data, args.epochs, args.limit_train)
 
     val_scores = predict(net, data["x_val"])
     yv = data["y_val"]
@@ -217,18 +228,18 @@ def main():
     os.makedirs(os.path.dirname(os.path.abspath(onnx_path)), exist_ok=True)
     export(net, onnx_path)
     card = make_card(os.path.basename(onnx_path), sha256(onnx_path), threshold,
-                     round6(metrics(val_scores, yv)), round6(test), by_kind, data)
+                     round6(metrics(val_scores, yv)), round6(test), by_kind, data, args.epochs)
     with open(args.out + ".card.json", "w") as f:
         json.dump(card, f, indent=2)
         f.write("\n")
     log(f"wrote {onnx_path} ({os.path.getsize(onnx_path)} bytes) and {args.out}.card.json")
 
 
-def make_card(file, digest, threshold, val, test, by_kind, data):
+def make_card(file, digest, threshold, val, test, by_kind, data, epochs):
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     from card import card_template
     return card_template(NAME, VERSION, file, digest, SIZE, threshold, TARGET_FPR, val, test, by_kind,
-                         {s: int(len(data[f"y_{s}"])) for s in ("train", "val", "test")}, SEED, EPOCHS,
+                         {s: int(len(data[f"y_{s}"])) for s in ("train", "val", "test")}, SEED, epochs,
                          torch.__version__)
 
 

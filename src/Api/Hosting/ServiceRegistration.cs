@@ -50,6 +50,7 @@ public static class ServiceRegistration
         services.AddSingleton<ServiceTrust>();
         services.AddLedger();
         services.AddSingleton<GenerationServices>();
+        services.AddSingleton<ScanServices>();
         services.AddSingleton<ApiKeyStore>();
         services.Configure<JobOptions>(configuration.GetSection("Provenance:Jobs"));
         services.AddSingleton<JobStore>();

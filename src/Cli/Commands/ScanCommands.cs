@@ -2,12 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using Provenance.Detector.Reports;
 using Provenance.Detector.Scanning;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Provenance.Api.Ledger;
-using Provenance.Api.Verify;
-using Provenance.Ledger.Log;
-using Provenance.Media;
+using Provenance.Api.Scans;
 using Spectre.Console;
 
 namespace Provenance.Cli.Commands;
@@ -70,51 +66,26 @@ internal static class ScanCommands
     private static async Task<ScanReport> RunAsync(string path, double fps, string? modelPath, string? faceDetectorPath, bool quiet, CancellationToken ct)
     {
         await using var services = CliHost.CreateServices();
-        var configuration = services.GetRequiredService<IConfiguration>();
-        var detectorOptions = new DetectorOptions
+        var pipeline = await services.GetRequiredService<ScanServices>().CreatePipelineAsync(
+            new ScanSetup { SampleRate = fps, ModelPath = modelPath, FaceDetectorPath = faceDetectorPath },
+            problem => Console.Error.WriteLine($"provenance scan: {problem}; scanning without it"), ct);
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        if (quiet || Console.IsErrorRedirected)
         {
-            ModelPath = modelPath ?? configuration[$"{DetectorOptions.ConfigurationSection}:ModelPath"],
-            // The service's own trust list by default: its CA's root, as `provenance verify` uses.
-            TrustAnchorsPath = configuration[$"{DetectorOptions.ConfigurationSection}:TrustAnchorsPath"]
-                ?? services.GetRequiredService<ServiceTrust>().AnchorFiles.FirstOrDefault(),
-            FaceDetectorPath = faceDetectorPath ?? configuration[$"{DetectorOptions.ConfigurationSection}:FaceDetectorPath"],
-        };
-        var (faceDetector, _) = await ScannerFactory.LoadFaceDetectorAsync(detectorOptions, ct);
-        using var faceDetectorScope = faceDetector;
-        var runner = services.GetRequiredService<FfmpegRunner>();
-        LedgerReader? ledger = null;
-        try
-        {
-            ledger = await services.GetRequiredService<LedgerProvider>().GetReaderAsync(ct);
+            return await pipeline.ScanAsync(path, null, ct);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        ScanReport? report = null;
+        await console.Progress().AutoClear(true).StartAsync(async context =>
         {
-            Console.Error.WriteLine($"provenance scan: the ledger is not available ({e.Message}); scanning without it");
-        }
-        var (classifier, missing) = await ScannerFactory.LoadClassifierAsync(detectorOptions, ct);
-        using (classifier)
-        {
-            var watermarkKey = ScannerFactory.FindWatermarkKey(configuration[Provenance.Watermark.WatermarkKey.ConfigurationKey],
-                configuration["Provenance:DataDirectory"] ?? ".data");
-            var pipeline = ScannerFactory.Create(runner, new ScanOptions { SampleRate = fps }, detectorOptions, classifier, missing, watermarkKey, ledger, faceDetector);
-            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-            if (quiet || Console.IsErrorRedirected)
+            var task = context.AddTask("scan", maxValue: 1);
+            var progress = new Progress<ScanProgress>(p =>
             {
-                return await pipeline.ScanAsync(path, null, ct);
-            }
-            ScanReport? report = null;
-            await console.Progress().AutoClear(true).StartAsync(async context =>
-            {
-                var task = context.AddTask("scan", maxValue: 1);
-                var progress = new Progress<ScanProgress>(p =>
-                {
-                    task.Description = p.Stage;
-                    task.Value = p.Fraction;
-                });
-                report = await pipeline.ScanAsync(path, progress, ct);
+                task.Description = p.Stage;
+                task.Value = p.Fraction;
             });
-            return report!;
-        }
+            report = await pipeline.ScanAsync(path, progress, ct);
+        });
+        return report!;
     }
 
     /// <summary>The JSON code of a report enum (e.g. <c>valid-untrusted</c>).</summary>
@@ -143,8 +114,14 @@ internal static class ScanCommands
             ? (r.Watermark.Found ? $"found {r.Watermark.Payload} (p = {r.Watermark.PValue:G3})" : "not found")
             : r.Watermark.Reason ?? "not checked"));
         table.AddRow("ledger", Markup.Escape(r.Ledger.Status == CheckStatus.Checked
-            ? (r.Ledger.Matches.Count == 0 ? "no match" : string.Join(", ", r.Ledger.Matches.Select(m => m.AssetId)))
+            ? (r.Ledger.Matches.Count == 0 ? "no match" : string.Join(", ", r.Ledger.Matches.Select(m => $"{m.AssetId} (by {m.MatchedBy})")))
             : r.Ledger.Reason ?? "not checked"));
+        table.AddRow("fingerprints", Markup.Escape(r.Fingerprint.Status == CheckStatus.Checked
+            ? (r.Fingerprint.Matches.Count == 0
+                ? string.Create(CultureInfo.InvariantCulture, $"no match ({r.Fingerprint.FramesCompared} frames compared)")
+                : string.Join(", ", r.Fingerprint.Matches.Select(m => string.Create(CultureInfo.InvariantCulture,
+                    $"{m.AssetId} (distance {m.Distance:0}, {m.MatchedFrames}/{r.Fingerprint.FramesCompared} frames)"))))
+            : r.Fingerprint.Reason ?? "not checked"));
         table.AddRow("classifier", Markup.Escape(r.Classifier.Score is { } s
             ? string.Create(CultureInfo.InvariantCulture, $"{s:0.###} vs threshold {r.Classifier.Threshold:0.###} ({r.Classifier.Model?.Name} {r.Classifier.Model?.Version}, {r.Classifier.Timeline.Count} frames)")
             : r.Classifier.Reason ?? "no score"));

@@ -87,10 +87,15 @@ public static class VerdictFusion
         }
         if (e.Fingerprint.Status == CheckStatus.Checked && e.Fingerprint.Matches.Count > 0)
         {
-            var best = e.Fingerprint.Matches.MinBy(f => f.Distance)!;
-            reasons.Add($"Perceptual fingerprints match registered clip {best.AssetId} (distance {F(best.Distance)} over "
-                + $"{best.MatchedFrames} frames) but no watermark was found: likely derived from a registered clip "
-                + "(re-encoded, cropped or edited).");
+            // Matches come most-matched-frames first; the best is the one most of the clip agrees with.
+            var best = e.Fingerprint.Matches[0];
+            var record = best.CreatedAt is { } at
+                ? $", registered {at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC"
+                  + (best.Generator is null ? "" : $" by {best.Generator}") + (best.LedgerIndex is { } i ? $", log entry {i}" : "")
+                : "";
+            reasons.Add($"Perceptual fingerprints match registered clip {best.AssetId}{record} (distance {F(best.Distance)} of 64 bits, "
+                + $"{best.MatchedFrames} of {Math.Max(e.Fingerprint.FramesCompared, best.MatchedFrames)} compared frames) but no watermark was found: "
+                + "likely derived from a registered clip (re-encoded, cropped or edited).");
             return Verdict.LikelyDerived;
         }
         return ClassifierVerdict(e.Classifier, reasons);
@@ -137,6 +142,17 @@ public static class VerdictFusion
             case CredentialsState.Valid when verdict != Verdict.AiGeneratedDeclared && cred.Manifest?.DeclaresAiGeneration != true:
                 reasons.Add($"Valid Content Credentials ({cred.Manifest?.Signer ?? "unnamed signer"}) make no AI-generation declaration.");
                 break;
+        }
+        if (verdict != Verdict.GeneratedByThisService && e.Ledger.Status == CheckStatus.Checked
+            && e.Ledger.Matches.FirstOrDefault(m => m.MatchedBy == "manifest") is { } recorded)
+        {
+            reasons.Add($"The ledger records its manifest ({Describe(recorded)}), but the credentials no longer validate: "
+                + "the file was altered after it was generated.");
+        }
+        if (verdict != Verdict.LikelyDerived && e.Fingerprint.Status == CheckStatus.Checked && e.Fingerprint.Matches.Count > 0)
+        {
+            var best = e.Fingerprint.Matches[0];
+            reasons.Add($"Perceptual fingerprints also match registered clip {best.AssetId} (distance {F(best.Distance)} over {best.MatchedFrames} frames).");
         }
         if (e.Watermark.Status == CheckStatus.Checked && !e.Watermark.Found && e.Watermark.PValue is { } p && e.Watermark.Payload is not null)
         {

@@ -12,6 +12,10 @@ public sealed record CredentialsSection
 
     /// <summary>A readable view of the active manifest, when one was found.</summary>
     public ManifestView? Manifest { get; init; }
+
+    /// <summary>SHA-256 (lowercase hex) of the embedded manifest store, the value the ledger records for a stamped
+    /// clip; null when the file holds no readable manifest store.</summary>
+    public string? ManifestHash { get; init; }
 }
 
 /// <summary>One C2PA validation status: its code (e.g. <c>assertion.bmffHash.mismatch</c>), where, and why.</summary>
@@ -86,11 +90,26 @@ public sealed record FingerprintSection
 {
     public required CheckStatus Status { get; init; }
     public string? Reason { get; init; }
+
+    /// <summary>Sampled frames fingerprinted and looked up (nearly uniform frames are left out: they match anything).</summary>
+    public int FramesCompared { get; init; }
+
+    /// <summary>Largest Hamming distance (of 64 bits) counted as a match.</summary>
+    public int? MaxDistance { get; init; }
     public IReadOnlyList<FingerprintMatch> Matches { get; init; } = [];
 }
 
-/// <summary>A registered clip whose fingerprints are within the match distance.</summary>
-public sealed record FingerprintMatch(string AssetId, double Distance, int MatchedFrames);
+/// <summary>
+/// A registered clip whose fingerprints are within the match distance of sampled frames: the smallest distance in bits,
+/// how many compared frames matched it, and its ledger record.
+/// </summary>
+public sealed record FingerprintMatch(string AssetId, double Distance, int MatchedFrames)
+{
+    /// <summary>The ledger entry's index (the log position of the registered clip).</summary>
+    public long? LedgerIndex { get; init; }
+    public DateTimeOffset? CreatedAt { get; init; }
+    public string? Generator { get; init; }
+}
 
 /// <summary>The ONNX classifier: which model, its clip score against its calibrated threshold, and the timeline.</summary>
 public sealed record ClassifierSection

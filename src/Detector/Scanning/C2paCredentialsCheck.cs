@@ -4,7 +4,8 @@ using Provenance.Signer.Verification;
 
 namespace Provenance.Detector.Scanning;
 
-/// <summary>Content Credentials through the C2PA verifier: state, every status code, and a view of the active manifest.</summary>
+/// <summary>Content Credentials through the C2PA verifier: state, every status code, a view of the active manifest and the
+/// manifest store's SHA-256 (the ledger's key for a stamped clip).</summary>
 public sealed class C2paCredentialsCheck(TrustList trust) : ICredentialsCheck
 {
     /// <summary>IPTC digital source types that declare content made by a trained model (generative AI).</summary>
@@ -13,7 +14,14 @@ public sealed class C2paCredentialsCheck(TrustList trust) : ICredentialsCheck
     public async Task<CredentialsSection> CheckAsync(string path, CancellationToken cancellationToken)
     {
         var result = await C2paVerifier.VerifyAsync(path, trust, cancellationToken).ConfigureAwait(false);
-        return ToSection(result);
+        var section = ToSection(result);
+        if (result.State == C2paState.Absent)
+        {
+            return section;
+        }
+        // The store's hash is what the ledger records for a stamped clip (looked up by the ledger stage).
+        var hash = await ManifestStoreHash.ComputeAsync(path, cancellationToken).ConfigureAwait(false);
+        return hash is null ? section : section with { ManifestHash = Convert.ToHexStringLower(hash) };
     }
 
     public static CredentialsSection ToSection(C2paValidationResult result)

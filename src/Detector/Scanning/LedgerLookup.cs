@@ -5,8 +5,9 @@ using Provenance.Watermark;
 namespace Provenance.Detector.Scanning;
 
 /// <summary>
-/// The transparency ledger as a scan stage: records whose watermark payload equals the one extracted, each with an
-/// inclusion receipt against the newest published checkpoint (index, tree size, proof hashes, signed note).
+/// The transparency ledger as a scan stage: records whose watermark payload equals the one extracted, and the record
+/// whose manifest hash equals the hash of the file's embedded manifest store (when it has Content Credentials), each
+/// with an inclusion receipt against the newest published checkpoint (index, tree size, proof hashes, signed note).
 /// </summary>
 public sealed class LedgerLookup(LedgerReader reader) : ILedgerLookup
 {
@@ -16,25 +17,55 @@ public sealed class LedgerLookup(LedgerReader reader) : ILedgerLookup
     public async Task<LedgerSection> LookupAsync(WatermarkSection watermark, CredentialsSection credentials, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(watermark);
-        if (!watermark.Found || !WatermarkPayload.TryParseHex(watermark.Payload, out var payload))
+        ArgumentNullException.ThrowIfNull(credentials);
+        ulong? payload = watermark.Found && WatermarkPayload.TryParseHex(watermark.Payload, out var parsed) ? parsed : null;
+        var manifestHash = ParseHash(credentials.ManifestHash);
+        if (payload is null && manifestHash is null)
         {
-            return new LedgerSection { Status = CheckStatus.Checked, Reason = "no watermark payload to look up" };
+            return new LedgerSection { Status = CheckStatus.Checked, Reason = "no watermark payload or manifest hash to look up" };
         }
-        var entries = await reader.FindByWatermarkPayloadAsync(payload, cancellationToken).ConfigureAwait(false);
         var latest = await reader.GetLatestCheckpointAsync(cancellationToken).ConfigureAwait(false);
         var matches = new List<LedgerMatch>();
-        foreach (var logged in entries.Take(MaxMatches))
+        if (manifestHash is not null && await reader.FindByManifestHashAsync(manifestHash, cancellationToken).ConfigureAwait(false) is { } byManifest)
         {
-            matches.Add(new LedgerMatch
-            {
-                AssetId = LedgerEntry.FormatId(logged.Entry.AssetId),
-                MatchedBy = "watermark",
-                CreatedAt = logged.IntegratedTime,
-                Generator = logged.Entry.GeneratorId,
-                Receipt = await ReceiptAsync(logged, latest, cancellationToken).ConfigureAwait(false),
-            });
+            matches.Add(await MatchAsync(byManifest, "manifest", latest, cancellationToken).ConfigureAwait(false));
         }
-        return new LedgerSection { Status = CheckStatus.Checked, Matches = matches };
+        if (payload is { } value)
+        {
+            var entries = await reader.FindByWatermarkPayloadAsync(value, cancellationToken).ConfigureAwait(false);
+            foreach (var logged in entries.Take(MaxMatches - matches.Count))
+            {
+                matches.Add(await MatchAsync(logged, "watermark", latest, cancellationToken).ConfigureAwait(false));
+            }
+        }
+        var reason = manifestHash is null ? "no manifest hash to look up (no readable Content Credentials)"
+            : payload is null ? "no watermark payload to look up" : null;
+        return new LedgerSection { Status = CheckStatus.Checked, Reason = reason, Matches = matches };
+    }
+
+    private async Task<LedgerMatch> MatchAsync(LoggedEntry logged, string matchedBy, SignedCheckpoint? latest, CancellationToken ct) => new()
+    {
+        AssetId = LedgerEntry.FormatId(logged.Entry.AssetId),
+        MatchedBy = matchedBy,
+        CreatedAt = logged.IntegratedTime,
+        Generator = logged.Entry.GeneratorId,
+        Receipt = await ReceiptAsync(logged, latest, ct).ConfigureAwait(false),
+    };
+
+    private static byte[]? ParseHash(string? hex)
+    {
+        if (hex is not { Length: 64 })
+        {
+            return null;
+        }
+        try
+        {
+            return Convert.FromHexString(hex);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 
     private async Task<Reports.LedgerReceipt?> ReceiptAsync(LoggedEntry logged, SignedCheckpoint? latest, CancellationToken ct)

@@ -109,18 +109,21 @@ public static class ScannerFactory
     }
 
     /// <summary>
-    /// A pipeline with every part this build has: Content Credentials always; the watermark when a key is given; the
-    /// ledger when a reader is given; the classifier given (or its missing reason).
+    /// A pipeline with every part this build has: Content Credentials always (against <paramref name="trust"/>, else the
+    /// PEM file of <see cref="DetectorOptions.TrustAnchorsPath"/>, else no trusted signer); the watermark when a key is
+    /// given; the ledger lookups (watermark payload, manifest hash, perceptual fingerprints) when a reader is given, else
+    /// not checked for <paramref name="ledgerMissingReason"/>; the classifier given (or its missing reason).
     /// </summary>
     public static ScanPipeline Create(FfmpegRunner runner, ScanOptions scanOptions, DetectorOptions detectorOptions,
         FrameClassifier? classifier, string? classifierMissingReason, WatermarkKey? watermarkKey = null, LedgerReader? ledger = null,
-        Faces.RetinaFaceDetector? faceDetector = null)
+        Faces.RetinaFaceDetector? faceDetector = null, TrustList? trust = null, string? ledgerMissingReason = null)
     {
+        var noLedger = ledgerMissingReason ?? "no ledger database is connected to this scanner";
         var missing = new Dictionary<string, string>
         {
             ["watermark"] = $"no watermark key is configured ({WatermarkKey.ConfigurationKey} or {WatermarkKey.DefaultFileName} in the data folder)",
-            ["ledger"] = "no ledger database is connected to this scanner",
-            ["fingerprint"] = "perceptual fingerprint lookup is not available in this build",
+            ["ledger"] = noLedger,
+            ["fingerprint"] = $"{noLedger} (the fingerprint index is the ledger's)",
         };
         if (classifierMissingReason is not null)
         {
@@ -128,10 +131,11 @@ public static class ScannerFactory
         }
         var components = new ScanComponents
         {
-            Credentials = new C2paCredentialsCheck(detectorOptions.TrustAnchorsPath is { } pem
-                ? TrustList.FromPemFiles([pem]) : TrustList.None),
+            Credentials = new C2paCredentialsCheck(trust ?? (detectorOptions.TrustAnchorsPath is { } pem
+                ? TrustList.FromPemFiles([pem]) : TrustList.None)),
             Watermark = watermarkKey is null ? null : new WatermarkStage(watermarkKey),
             Ledger = ledger is null ? null : new LedgerLookup(ledger),
+            Fingerprint = ledger is null ? null : new FingerprintLookup(ledger),
             Classifier = classifier is null ? null : new ClassifierStage(classifier, faceDetector),
             MissingReasons = missing,
         };

@@ -45,7 +45,7 @@ public sealed class ScanReportSchemaTests
     {
         using var doc = JsonDocument.Parse(ScanReportJson.Serialize(FullReport()));
         var r = doc.RootElement;
-        Assert.Equal("1.0", r.GetProperty("schemaVersion").GetString());
+        Assert.Equal("1.1", r.GetProperty("schemaVersion").GetString());
         Assert.Equal("generated-by-this-service", r.GetProperty("verdict").GetString());
         Assert.Equal(JsonValueKind.String, r.GetProperty("reasons")[0].ValueKind);
         Assert.Equal("invalid", r.GetProperty("credentials").GetProperty("state").GetString());

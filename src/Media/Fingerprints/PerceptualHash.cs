@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Provenance.Generator.Fingerprints;
+namespace Provenance.Media.Fingerprints;
 
 /// <summary>
 /// A 64-bit DCT perceptual hash of a frame (the pHash construction): the frame's luma reduced to 32x32,

@@ -1,7 +1,6 @@
 using System.Globalization;
-using Provenance.Media;
 
-namespace Provenance.Generator.Fingerprints;
+namespace Provenance.Media.Fingerprints;
 
 /// <summary>
 /// Perceptual fingerprints of an encoded clip: ffmpeg decodes only its key frames (cheap: no inter-frame
