@@ -93,7 +93,7 @@ internal static partial class ApiBench
         await RunLoadAsync(http, service, scanClip, clients, minutes, tally, figures, ct);
         var rssAfterScans = service.RssMegabytes();
 
-        var verify = await MeasureVerifyAsync(http, verifyClip, verifyCalls, tally, ct);
+        var verify = await MeasureVerifyAsync(http, service, verifyClip, verifyCalls, tally, ct);
         var rssEnd = service.RssMegabytes();
         service.Sample();
 
@@ -207,7 +207,8 @@ internal static partial class ApiBench
         }
     }
 
-    private static async Task<List<double>> MeasureVerifyAsync(HttpClient http, string clip, int calls, ScanTally tally, CancellationToken ct)
+    private static async Task<List<double>> MeasureVerifyAsync(HttpClient http, ServiceProcess service, string clip, int calls, ScanTally tally,
+        CancellationToken ct)
     {
         BenchOutput.Progress($"verify: {calls} synchronous POST /v1/verify of {new FileInfo(clip).Length / 1e6:0.0} MB");
         var latencies = new List<double>();
@@ -228,6 +229,10 @@ internal static partial class ApiBench
             if (i >= 3)
             {
                 latencies.Add(elapsed); // the first three warm the path up
+            }
+            if ((i + 1) % 20 == 0)
+            {
+                BenchOutput.Progress($"verify: {i + 1} calls, RSS {service.RssMegabytes():0.0} MB");
             }
         }
         BenchOutput.Progress($"verify: p50 {Percentile(latencies, 0.5)} ms, p99 {Percentile(latencies, 0.99)} ms");

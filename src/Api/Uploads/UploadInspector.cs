@@ -7,10 +7,14 @@ namespace Provenance.Api.Uploads;
 /// <summary>
 /// Probes a stored upload with ffprobe before its job is queued: a file that is not a playable video, or a clip
 /// longer than <see cref="UploadOptions.MaxDuration"/> (or over the other media limits), is refused at once with
-/// 422 instead of occupying a worker. The upload is deleted when it is refused.
+/// 422 instead of occupying a worker. The upload is deleted when it is refused. Probes run under their own process
+/// cap, so an upload never waits behind the long decodes of running scans for a slot.
 /// </summary>
-public sealed class UploadInspector(FfmpegRunner runner, UploadStore uploads, IOptions<UploadOptions> options, IConfiguration configuration)
+public sealed class UploadInspector(UploadStore uploads, IOptions<UploadOptions> options, IConfiguration configuration) : IDisposable
 {
+    private readonly FfmpegRunner _runner = new((configuration.GetSection(FfmpegOptions.ConfigurationSection).Get<FfmpegOptions>() ?? new FfmpegOptions())
+        with { MaxConcurrentProcesses = 4 });
+
     /// <summary>The problem type's <c>reason</c> for a clip longer than the configured maximum.</summary>
     public const string TooLongReason = "duration-exceeded";
 
@@ -43,7 +47,7 @@ public sealed class UploadInspector(FfmpegRunner runner, UploadStore uploads, IO
         VideoProbe probe;
         try
         {
-            probe = await new VideoProber(runner).ProbeAsync(upload.Path, limits, ct);
+            probe = await new VideoProber(_runner).ProbeAsync(upload.Path, limits, ct);
         }
         catch (MediaException e) when (e.Kind is MediaErrorKind.LimitExceeded)
         {
@@ -77,6 +81,8 @@ public sealed class UploadInspector(FfmpegRunner runner, UploadStore uploads, IO
         }
         return probe;
     }
+
+    public void Dispose() => _runner.Dispose();
 
     /// <summary>Media messages name the stored file; the client only knows its own upload.</summary>
     private static string Strip(string message, string path) => message.Replace($"'{path}' ", "", StringComparison.Ordinal)
