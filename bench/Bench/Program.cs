@@ -11,6 +11,7 @@ var benches = new Dictionary<string, Func<string[], CancellationToken, Task<IRea
     ["c2pa"] = C2paBench.RunAsync,
     ["watermark"] = WatermarkBench.RunAsync,
     ["generator"] = GeneratorBench.RunAsync,
+    ["api"] = ApiBench.RunAsync,
 };
 
 if (args.Length == 0 || !benches.TryGetValue(args[0], out var bench))

@@ -35,7 +35,10 @@ public static class GenerationsApi
             .RequireAuthorization(ApiKeyScopes.PolicyFor(ApiKeyScopes.Generate))
             .WithName("SubmitStamp")
             .WithSummary("Upload a clip made elsewhere (raw body or multipart) to be watermarked, signed and logged.")
-            .Produces<JobAccepted>(StatusCodes.Status202Accepted);
+            .WithDescription("The upload is probed before it is queued: not a playable video, or longer than Provenance:Uploads:MaxDuration, answers 422.")
+            .Produces<JobAccepted>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         MapClipJobReads(stamps, JobKind.Stamp, StampsPath);
         return app;
     }
@@ -115,7 +118,7 @@ public static class GenerationsApi
     }
 
     internal static async Task<IResult> SubmitStampAsync(HttpRequest request, string? callbackUrl, ClaimsPrincipal user,
-        UploadStore uploads, JobSubmission submission, AuditLog audit, CancellationToken ct)
+        UploadStore uploads, UploadInspector inspector, JobSubmission submission, AuditLog audit, CancellationToken ct)
     {
         if (CallbackUrls.Validate(callbackUrl) is { } callbackProblem)
         {
@@ -126,10 +129,11 @@ public static class GenerationsApi
         {
             ScansApi.AllowBody(request, uploads.Options.MaxBytes);
             upload = await uploads.SaveAsync(request, uploads.Options.MaxBytes, ct);
+            await inspector.InspectAsync(upload, ct);
         }
         catch (UploadRejectedException e)
         {
-            return TypedResults.Problem(statusCode: e.StatusCode, title: e.Title, detail: e.Message);
+            return e.ToProblem();
         }
         var input = new StampJobInput(upload.Path, upload.OriginalName, upload.Length, upload.Sha256);
         var id = await submission.EnqueueAsync(JobKind.Stamp, input, user.KeyId(), callbackUrl, ct);

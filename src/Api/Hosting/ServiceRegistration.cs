@@ -24,6 +24,7 @@ public static class ServiceRegistration
         builder.Services.AddApiKeyAuth(builder.Configuration);
         builder.Services.Configure<UploadOptions>(builder.Configuration.GetSection("Provenance:Uploads"));
         builder.Services.AddSingleton<UploadStore>();
+        builder.Services.AddSingleton<UploadInspector>();
         builder.Services.AddSingleton<UploadRetention>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<UploadRetention>());
         builder.Services.AddJobHandlers(builder.Configuration);

@@ -12,8 +12,15 @@ public sealed class CallbackOptions
     /// <summary>HMAC-SHA256 key receivers use to check <c>X-Provenance-Signature</c>; generated into the data folder when unset.</summary>
     public string? Secret { get; set; }
 
+    /// <summary>Delivery tries before the callback is recorded as <c>failed</c> (the job itself keeps its status).</summary>
     public int MaxAttempts { get; set; } = 8;
 
+    /// <summary>Wait after the first failed try; each further failure doubles it, up to <see cref="MaxBackoff"/>.</summary>
+    public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromSeconds(2);
+
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>A receiver must answer 2xx within this time, else the try counts as failed.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
@@ -21,7 +28,10 @@ public sealed class CallbackOptions
 
 /// <summary>
 /// Tells a job's callback URL that it finished: a JSON body <c>{id, kind, status, statusUrl}</c> with the header
-/// <c>X-Provenance-Signature: t=UNIX,v1=HEX(HMAC-SHA256(secret, "t.body"))</c>. Retries with exponential backoff.
+/// <c>X-Provenance-Signature: t=UNIX,v1=HEX(HMAC-SHA256(secret, "t.body"))</c>, where the key is the secret's UTF-8
+/// bytes and the message the decimal time, a dot and the exact body bytes. Any answer other than 2xx, a refused
+/// connection or a timeout is retried with exponential backoff; after <see cref="CallbackOptions.MaxAttempts"/>
+/// tries the callback is recorded as failed on the job.
 /// </summary>
 public sealed partial class CallbackDispatcher(
     JobStore store, IHttpClientFactory httpClients, IOptions<CallbackOptions> options, IConfiguration configuration,
@@ -54,7 +64,11 @@ public sealed partial class CallbackDispatcher(
                 foreach (var job in due)
                 {
                     var ok = await DeliverAsync(job.Id, job.Kind, job.Status, job.Url, o, stoppingToken);
-                    await store.RecordCallbackAsync(job.Id, ok, o.MaxAttempts, stoppingToken);
+                    var state = await store.RecordCallbackAsync(job.Id, ok, o.MaxAttempts, o.InitialBackoff, o.MaxBackoff, stoppingToken);
+                    if (state == CallbackState.Failed)
+                    {
+                        LogGaveUp(job.Id, job.Attempts + 1);
+                    }
                 }
                 if (due.Count == 0)
                 {
@@ -77,19 +91,22 @@ public sealed partial class CallbackDispatcher(
     {
         var path = kind switch { JobKind.Scan => "/v1/scans/", JobKind.Generation => "/v1/generations/", _ => "/v1/stamps/" };
         var body = JsonSerializer.SerializeToUtf8Bytes(new { id, kind, status, statusUrl = path + id });
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new("application/json");
-        request.Headers.Add(SignatureHeader, Sign(Secret, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), body));
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(o.RequestTimeout);
         try
         {
-            using var response = await httpClients.CreateClient(nameof(CallbackDispatcher)).SendAsync(request, timeout.Token);
+            using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
+            request.Content.Headers.ContentType = new("application/json");
+            request.Headers.Add(SignatureHeader, Sign(Secret, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), body));
+            using var response = await httpClients.CreateClient(nameof(CallbackDispatcher))
+                .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             LogDelivered(id, (int)response.StatusCode);
             return response.IsSuccessStatusCode;
         }
-        catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !ct.IsCancellationRequested))
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
+            // Whatever went wrong with this URL (refused, timed out, not a usable address) counts as one failed try,
+            // so a callback always ends delivered or failed instead of being retried forever.
             LogDeliveryFailed(id, e.Message);
             return false;
         }
@@ -120,6 +137,9 @@ public sealed partial class CallbackDispatcher(
 
     [LoggerMessage(EventId = 3201, Level = LogLevel.Warning, Message = "Callback for job {Id} failed: {Error}")]
     private partial void LogDeliveryFailed(Guid id, string error);
+
+    [LoggerMessage(EventId = 3203, Level = LogLevel.Warning, Message = "Callback for job {Id} given up after {Attempts} tries")]
+    private partial void LogGaveUp(Guid id, int attempts);
 
     [LoggerMessage(EventId = 3202, Level = LogLevel.Warning, Message = "Callback dispatch failed: {Error}")]
     private partial void LogDispatchFailed(string error);

@@ -14,6 +14,15 @@ public static class JobStatus
     public const string Cancelled = "cancelled";
 }
 
+/// <summary>Where a job's completion callback stands: <c>pending</c> (to be tried, or retried after a backoff),
+/// <c>delivered</c> (the receiver answered 2xx), <c>failed</c> (every try failed; the job keeps its own status).</summary>
+public static class CallbackState
+{
+    public const string Pending = "pending";
+    public const string Delivered = "delivered";
+    public const string Failed = "failed";
+}
+
 public static class JobKind
 {
     public const string Scan = "scan";
@@ -38,7 +47,8 @@ public sealed record JobRecord(
     DateTimeOffset UpdatedAt,
     DateTimeOffset? FinishedAt,
     string? CallbackUrl,
-    string? CallbackState);
+    string? CallbackState,
+    int CallbackAttempts);
 
 /// <summary>A job a worker holds, with the lease that proves it still holds it.</summary>
 public sealed record ClaimedJob(Guid Id, string Kind, JsonElement Input, int Attempts, int MaxAttempts, string WorkerId);

@@ -30,19 +30,27 @@ public sealed partial class JobStore
         return list;
     }
 
-    /// <summary>Records one delivery try: delivered, or retried after a backoff, or given up after <paramref name="maxAttempts"/>.</summary>
-    public async Task RecordCallbackAsync(Guid id, bool delivered, int maxAttempts, CancellationToken ct)
+    /// <summary>
+    /// Records one delivery try: delivered, or retried after a backoff (<paramref name="initialBackoff"/> doubled per
+    /// earlier failure, at most <paramref name="maxBackoff"/>), or given up after <paramref name="maxAttempts"/>.
+    /// Returns the callback's state after the try.
+    /// </summary>
+    public async Task<string?> RecordCallbackAsync(Guid id, bool delivered, int maxAttempts, TimeSpan initialBackoff, TimeSpan maxBackoff,
+        CancellationToken ct)
     {
         await using var cmd = await CommandAsync("""
             UPDATE jobs SET callback_attempts = callback_attempts + 1,
                 callback_state = CASE WHEN @delivered THEN 'delivered' WHEN callback_attempts + 1 >= @max THEN 'failed' ELSE 'pending' END,
-                callback_after = now() + make_interval(secs => least(3600, 2 ^ (callback_attempts + 1)))
+                callback_after = now() + make_interval(secs => least(@maxSeconds, @initialSeconds * 2 ^ least(callback_attempts, 30)))
             WHERE id = @id
+            RETURNING callback_state
             """, ct);
         cmd.Parameters.AddWithValue("id", id);
         cmd.Parameters.AddWithValue("delivered", delivered);
         cmd.Parameters.AddWithValue("max", maxAttempts);
-        await cmd.ExecuteNonQueryAsync(ct);
+        cmd.Parameters.AddWithValue("initialSeconds", initialBackoff.TotalSeconds);
+        cmd.Parameters.AddWithValue("maxSeconds", maxBackoff.TotalSeconds);
+        return await cmd.ExecuteScalarAsync(ct) as string;
     }
 }
 

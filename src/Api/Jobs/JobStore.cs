@@ -16,7 +16,7 @@ public sealed partial class JobStore(DatabaseProvider database)
 
     private const string Columns = """
         id, kind, status, owner_key_id, input, result, error, progress, stage, attempts, max_attempts,
-        created_at, updated_at, finished_at, callback_url, callback_state
+        created_at, updated_at, finished_at, callback_url, callback_state, callback_attempts
         """;
 
     public async Task<Guid> EnqueueAsync(string kind, object input, string? ownerKeyId, string? callbackUrl, int maxAttempts, CancellationToken ct)
@@ -84,7 +84,7 @@ public sealed partial class JobStore(DatabaseProvider database)
         {
             return null;
         }
-        return new ClaimedJob(reader.GetGuid(0), reader.GetString(1), JsonDocument.Parse(reader.GetString(2)).RootElement.Clone(),
+        return new ClaimedJob(reader.GetGuid(0), reader.GetString(1), Element(reader.GetString(2)),
             reader.GetInt32(3), reader.GetInt32(4), workerId);
     }
 
@@ -176,12 +176,19 @@ public sealed partial class JobStore(DatabaseProvider database)
         return db.DataSource.CreateCommand(sql);
     }
 
+    /// <summary>A detached copy of stored JSON; the parsed document is disposed at once so its pooled buffers go back.</summary>
+    internal static JsonElement Element(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.Clone();
+    }
+
     private static JobRecord Read(NpgsqlDataReader r) => new(
         r.GetGuid(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3),
-        JsonDocument.Parse(r.GetString(4)).RootElement.Clone(),
-        r.IsDBNull(5) ? null : JsonDocument.Parse(r.GetString(5)).RootElement.Clone(),
+        Element(r.GetString(4)),
+        r.IsDBNull(5) ? null : Element(r.GetString(5)),
         r.IsDBNull(6) ? null : r.GetString(6), r.GetFloat(7), r.IsDBNull(8) ? null : r.GetString(8),
         r.GetInt32(9), r.GetInt32(10), r.GetFieldValue<DateTimeOffset>(11), r.GetFieldValue<DateTimeOffset>(12),
         r.IsDBNull(13) ? null : r.GetFieldValue<DateTimeOffset>(13), r.IsDBNull(14) ? null : r.GetString(14),
-        r.IsDBNull(15) ? null : r.GetString(15));
+        r.IsDBNull(15) ? null : r.GetString(15), r.GetInt32(16));
 }

@@ -16,6 +16,7 @@ public sealed record JobView(
     DateTimeOffset UpdatedAt,
     DateTimeOffset? FinishedAt,
     JsonElement? Report,
+    CallbackView? Callback,
     IReadOnlyDictionary<string, string> Links)
 {
     public static JobView From(JobRecord job, string basePath)
@@ -31,9 +32,14 @@ public sealed record JobView(
             links["receipt"] = $"{basePath}/{job.Id}/receipt";
         }
         return new JobView(job.Id, job.Kind, job.Status, Math.Round(job.Progress, 3), job.Stage, job.Attempts, job.MaxAttempts,
-            job.Error, job.CreatedAt, job.UpdatedAt, job.FinishedAt, job.Status == JobStatus.Done ? job.Result : null, links);
+            job.Error, job.CreatedAt, job.UpdatedAt, job.FinishedAt, job.Status == JobStatus.Done ? job.Result : null,
+            job.CallbackUrl is null ? null : new CallbackView(job.CallbackState, job.CallbackAttempts), links);
     }
 }
+
+/// <summary>A job's completion callback: its state (null until the job finishes, then pending, delivered or failed)
+/// and how many delivery tries were made.</summary>
+public sealed record CallbackView(string? State, int Attempts);
 
 /// <summary>The answer to a job submission (202 Accepted).</summary>
 public sealed record JobAccepted(Guid Id, string Status, string StatusUrl);

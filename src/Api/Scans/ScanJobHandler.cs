@@ -28,6 +28,6 @@ public sealed class ScanJobHandler(ScanServices scans, ILogger<ScanJobHandler> l
         var progress = new Progress<ScanProgress>(p => _ = context.ReportProgressAsync(p.Fraction, p.Stage));
         var report = await pipeline.ScanAsync(input.UploadPath, progress, ct);
         // Stored exactly as the documented ScanReport JSON (docs/scan-report.schema.json).
-        return JsonDocument.Parse(ScanReportJson.Serialize(report)).RootElement.Clone();
+        return JobStore.Element(ScanReportJson.Serialize(report));
     }
 }

@@ -22,12 +22,15 @@ public static class ScansApi
             .WithName("SubmitScan")
             .WithSummary("Upload a video and queue a scan.")
             .WithDescription("The body is the video itself (video/*, application/octet-stream; optional X-File-Name header) or a "
-                + "multipart/form-data form with one file part. Query: callbackUrl (notified on completion), fps (sampling rate).")
+                + "multipart/form-data form with one file part. Query: callbackUrl (notified on completion), fps (sampling rate). "
+                + "The upload is probed before it is queued: a file that is not a playable video, or a clip longer than "
+                + "Provenance:Uploads:MaxDuration, answers 422 with reason not-a-video, duration-exceeded or media-limit-exceeded.")
             .Produces<JobAccepted>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
         group.MapGet("{id:guid}", GetAsync)
@@ -42,7 +45,7 @@ public static class ScansApi
 
     internal static async Task<IResult> SubmitAsync(
         HttpRequest request, string? callbackUrl, double? fps, ClaimsPrincipal user,
-        UploadStore uploads, JobStore jobs, AuditLog audit, JobSubmission submission, CancellationToken ct)
+        UploadStore uploads, UploadInspector inspector, AuditLog audit, JobSubmission submission, CancellationToken ct)
     {
         if (CallbackUrls.Validate(callbackUrl) is { } callbackProblem)
         {
@@ -57,10 +60,11 @@ public static class ScansApi
         {
             AllowBody(request, uploads.Options.MaxBytes);
             upload = await uploads.SaveAsync(request, uploads.Options.MaxBytes, ct);
+            await inspector.InspectAsync(upload, ct);
         }
         catch (UploadRejectedException e)
         {
-            return TypedResults.Problem(statusCode: e.StatusCode, title: e.Title, detail: e.Message);
+            return e.ToProblem();
         }
         var keyId = user.KeyId();
         var input = new ScanJobInput(upload.Path, upload.OriginalName, upload.Length, upload.Sha256, fps);

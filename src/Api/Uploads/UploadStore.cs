@@ -8,12 +8,29 @@ namespace Provenance.Api.Uploads;
 /// <summary>An upload saved on disk under a name the service chose; the client's name is kept only as a label.</summary>
 public sealed record StoredUpload(string Path, long Length, string Sha256, string? OriginalName, string ContentType);
 
-/// <summary>Why an upload was refused; maps to an HTTP status.</summary>
-public sealed class UploadRejectedException(int statusCode, string title, string detail) : Exception(detail)
+/// <summary>Why an upload was refused; maps to an HTTP status and a problem details answer.</summary>
+public sealed class UploadRejectedException(int statusCode, string title, string detail, string? reason = null) : Exception(detail)
 {
     public int StatusCode { get; } = statusCode;
 
     public string Title { get; } = title;
+
+    /// <summary>A stable machine-readable reason (the problem's <c>reason</c> member), when there is one.</summary>
+    public string? Reason { get; } = reason;
+
+    /// <summary>Further problem members (figures the client can act on).</summary>
+    public Dictionary<string, object?> Extensions { get; } = new();
+
+    /// <summary>The RFC 9457 answer for this refusal.</summary>
+    public IResult ToProblem()
+    {
+        var extensions = new Dictionary<string, object?>(Extensions);
+        if (Reason is not null)
+        {
+            extensions["reason"] = Reason;
+        }
+        return TypedResults.Problem(statusCode: StatusCode, title: Title, detail: Message, extensions: extensions);
+    }
 }
 
 /// <summary>

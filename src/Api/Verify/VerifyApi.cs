@@ -34,7 +34,7 @@ public static class VerifyApi
         }
         catch (UploadRejectedException e)
         {
-            return TypedResults.Problem(statusCode: e.StatusCode, title: e.Title, detail: e.Message);
+            return e.ToProblem();
         }
         try
         {

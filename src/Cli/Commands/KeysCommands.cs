@@ -17,12 +17,14 @@ internal static class SignerSettings
     public static KeyFolder KeyFolder(string? directoryOverride)
     {
         var config = Configuration();
-        var directory = directoryOverride ?? config["Provenance:Keys:Directory"] ?? Signer.Certificates.KeyFolder.DefaultDirectory;
+        // The same default as the service (DATA/keys), so keys made here are the ones `serve` signs and verifies with.
+        var directory = directoryOverride ?? config["Provenance:Keys:Directory"]
+            ?? (config["Provenance:DataDirectory"] is { Length: > 0 } data ? Path.Combine(data, "keys") : Signer.Certificates.KeyFolder.DefaultDirectory);
         var passphrase = config["Provenance:Keys:Passphrase"] ?? Environment.GetEnvironmentVariable(Signer.Certificates.KeyFolder.PassphraseEnvironmentVariable);
         return new KeyFolder(directory, passphrase);
     }
 
-    public static Option<string?> KeysOption() => new("--keys") { Description = "Key folder (default: Provenance:Keys:Directory or .data/keys)." };
+    public static Option<string?> KeysOption() => new("--keys") { Description = "Key folder (default: Provenance:Keys:Directory, else DATA/keys with DATA = Provenance:DataDirectory or .data)." };
 
     public static bool TryAlgorithm(string? name, out SigningAlgorithm alg)
     {

@@ -99,7 +99,7 @@ public sealed class ClipOperations
         var (width, height) = (Even(probe.DisplayWidth), Even(probe.DisplayHeight));
         var count = (int)Math.Round((probe.Duration?.TotalSeconds ?? 1) * fps);
         var frames = FfmpegFrameStream.ReadAsync(_runner, DecodeArguments(clipPath, width, height, fps), width, height, count + fps, clipPath, cancellationToken);
-        return new FrameStream(frames, width, height, fps, count, "import", "cpu", "import/1");
+        return new FrameStream(frames, width, height, fps, count, "import", "cpu", "import/1") { ParentClipPath = Path.GetFullPath(clipPath) };
     }
 
     private async Task<VideoProbe> ProbeWithinLimitsAsync(string clipPath, CancellationToken cancellationToken)

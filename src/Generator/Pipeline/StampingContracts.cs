@@ -19,7 +19,14 @@ public sealed record FrameStream(
     int FrameCount,
     string Backend,
     string Device,
-    string Model);
+    string Model)
+{
+    /// <summary>
+    /// The file the frames were decoded from, when they came from one clip as they are (an import): its Content
+    /// Credentials, if any, become the parent ingredient of the new manifest.
+    /// </summary>
+    public string? ParentClipPath { get; init; }
+}
 
 /// <summary>Stages of one stamping run, in order.</summary>
 public enum StampingStage

@@ -125,7 +125,8 @@ public sealed partial class StampingPipeline
                 CreatedAt = createdAt,
                 PromptSha256 = promptSha256,
             };
-            var signed = await Mp4Embedder.SignAsync(temp.Encoded, temp.Signed, manifest, _signer, _timeStamper, cancellationToken).ConfigureAwait(false);
+            var signed = await Mp4Embedder.SignAsync(temp.Encoded, temp.Signed, manifest, _signer, _timeStamper, cancellationToken,
+                source.ParentClipPath).ConfigureAwait(false);
             File.Delete(temp.Encoded);
             var manifestHash = Convert.ToHexStringLower(signed.ManifestStoreSha256);
 

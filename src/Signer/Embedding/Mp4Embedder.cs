@@ -22,18 +22,25 @@ public static class Mp4Embedder
     private const int TimeStampReservation = 16 * 1024;
     private const int PadReservation = 512;
 
+    /// <summary>
+    /// Signs the clip at <paramref name="inputPath"/> into <paramref name="outputPath"/>. The parent ingredient comes from
+    /// <paramref name="parentPath"/> when given (a clip whose frames were re-encoded into the input, such as an import),
+    /// otherwise from the input itself.
+    /// </summary>
     public static async Task<SignedClip> SignAsync(string inputPath, string outputPath, ClipManifest manifest, ISigner signer,
-        ITimeStamper? timeStamper, CancellationToken cancellationToken)
+        ITimeStamper? timeStamper, CancellationToken cancellationToken, string? parentPath = null)
     {
         if (Path.GetFullPath(inputPath) == Path.GetFullPath(outputPath)) throw new EmbeddingException("the output must differ from the input");
         await using var input = new FileStream(inputPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
+        await using var parent = parentPath is null ? null
+            : new FileStream(parentPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.RandomAccess);
         var temp = outputPath + ".partial";
         try
         {
             SignedClip result;
             await using (var output = new FileStream(temp, FileMode.Create, FileAccess.ReadWrite, FileShare.None, bufferSize: 0, FileOptions.None))
             {
-                result = await SignAsync(input, output, manifest, signer, timeStamper, cancellationToken).ConfigureAwait(false);
+                result = await SignAsync(input, output, manifest, signer, timeStamper, cancellationToken, parent).ConfigureAwait(false);
                 await output.FlushAsync(cancellationToken).ConfigureAwait(false);
             }
             File.Move(temp, outputPath, overwrite: true);
@@ -45,9 +52,12 @@ public static class Mp4Embedder
         }
     }
 
-    /// <summary>Signs <paramref name="input"/> (seekable) into <paramref name="output"/> (seekable, written from its start).</summary>
+    /// <summary>
+    /// Signs <paramref name="input"/> (seekable) into <paramref name="output"/> (seekable, written from its start). A readable
+    /// manifest store in <paramref name="parentSource"/> (seekable), or in the input when none is given, becomes the parent ingredient.
+    /// </summary>
     public static async Task<SignedClip> SignAsync(Stream input, Stream output, ClipManifest manifest, ISigner signer,
-        ITimeStamper? timeStamper, CancellationToken cancellationToken)
+        ITimeStamper? timeStamper, CancellationToken cancellationToken, Stream? parentSource = null)
     {
         BmffLayout layout;
         try
@@ -62,7 +72,9 @@ public static class Mp4Embedder
         if (layout.Moov is null) throw new EmbeddingException("not an MP4: no 'moov' box");
 
         int reservation = ManifestComposer.UnpaddedSignatureSize(signer) + PadReservation + (timeStamper is null ? 0 : TimeStampReservation);
-        var parent = await ReadParentAsync(input, layout, cancellationToken).ConfigureAwait(false);
+        var parent = parentSource is null
+            ? await ReadParentAsync(input, layout, cancellationToken).ConfigureAwait(false)
+            : await ReadParentAsync(parentSource, cancellationToken).ConfigureAwait(false);
         var composer = new ManifestComposer(manifest, parent);
         var placeholderClaim = composer.Claim(out var placeholderAssertions);
         var placeholderStore = composer.Store(placeholderClaim, placeholderAssertions, ManifestComposer.PlaceholderSignature(signer, reservation));
@@ -114,6 +126,21 @@ public static class Mp4Embedder
 
         return new SignedClip(composer.Label, SHA256.HashData(store), SHA256.HashData(claim), SHA256.HashData(cose), bmffHash,
             token is not null, rewritten.OutputLength);
+    }
+
+    private static async Task<ParentIngredient?> ReadParentAsync(Stream source, CancellationToken cancellationToken)
+    {
+        BmffLayout layout;
+        try
+        {
+            source.Position = 0;
+            layout = BmffLayout.Read(source);
+        }
+        catch (BmffException)
+        {
+            return null;
+        }
+        return await ReadParentAsync(source, layout, cancellationToken).ConfigureAwait(false);
     }
 
     // A clip that already carries a readable manifest store keeps it: its active manifest becomes the parent ingredient.

@@ -4,14 +4,17 @@ using Microsoft.Extensions.DependencyInjection;
 using Provenance.Api.Audit;
 using Provenance.Api.Auth;
 using Provenance.Api.Tests.Infrastructure;
+using Provenance.Testing;
 
 namespace Provenance.Api.Tests.Service;
 
 public sealed class AuthTests(ServiceFactory service) : IClassFixture<ServiceFactory>
 {
-    private static ByteArrayContent Video(int bytes = 1000)
+    /// <summary>A real (tiny) clip: uploads are probed before they are queued.</summary>
+    private static async Task<ByteArrayContent> VideoAsync()
     {
-        var content = new ByteArrayContent(new byte[bytes]);
+        var clip = await TestClips.CreateAsync(TestClipKind.TestSource2, 160, 120, 1, 10);
+        var content = new ByteArrayContent(await File.ReadAllBytesAsync(clip));
         content.Headers.ContentType = new MediaTypeHeaderValue("video/mp4");
         return content;
     }
@@ -19,7 +22,7 @@ public sealed class AuthTests(ServiceFactory service) : IClassFixture<ServiceFac
     [Fact]
     public async Task PostScan_WithoutKey_Answers401Problem()
     {
-        var response = await service.CreateClient().PostAsync("/v1/scans", Video());
+        var response = await service.CreateClient().PostAsync("/v1/scans", await VideoAsync());
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains("Bearer", response.Headers.WwwAuthenticate.ToString());
@@ -33,7 +36,7 @@ public sealed class AuthTests(ServiceFactory service) : IClassFixture<ServiceFac
     {
         var client = service.CreateClient();
         client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", "Bearer " + key);
-        var response = await client.PostAsync("/v1/scans", Video());
+        var response = await client.PostAsync("/v1/scans", await VideoAsync());
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
@@ -41,7 +44,7 @@ public sealed class AuthTests(ServiceFactory service) : IClassFixture<ServiceFac
     public async Task PostScan_WithKeyLackingScanScope_Answers403()
     {
         var client = await service.ClientWithKeyAsync(ApiKeyScopes.Generate);
-        var response = await client.PostAsync("/v1/scans", Video());
+        var response = await client.PostAsync("/v1/scans", await VideoAsync());
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
@@ -53,10 +56,10 @@ public sealed class AuthTests(ServiceFactory service) : IClassFixture<ServiceFac
         var (record, secret) = await store.CreateAsync("to revoke", [ApiKeyScopes.Scan], "test", CancellationToken.None);
         var client = service.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret.ToString());
-        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync("/v1/scans", Video())).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync("/v1/scans", await VideoAsync())).StatusCode);
 
         Assert.True(await store.RevokeAsync(record.KeyId, "test", CancellationToken.None));
-        Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostAsync("/v1/scans", Video())).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostAsync("/v1/scans", await VideoAsync())).StatusCode);
     }
 
     [Fact]
@@ -90,7 +93,7 @@ public sealed class AuthTests(ServiceFactory service) : IClassFixture<ServiceFac
     public async Task AuditLog_RecordsKeyCreationAndScans_AndRefusesRewrites()
     {
         var client = await service.ClientWithKeyAsync(ApiKeyScopes.Scan);
-        var response = await client.PostAsync("/v1/scans", Video());
+        var response = await client.PostAsync("/v1/scans", await VideoAsync());
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var entries = await service.Services.GetRequiredService<AuditLog>().ReadAsync(50, CancellationToken.None);
         Assert.Contains(entries, e => e.Action == "apikey.create");

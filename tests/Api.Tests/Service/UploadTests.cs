@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Provenance.Api.Auth;
 using Provenance.Api.Jobs;
 using Provenance.Api.Tests.Infrastructure;
+using Provenance.Testing;
 
 namespace Provenance.Api.Tests.Service;
 
@@ -29,13 +30,16 @@ public sealed class UploadTests : IClassFixture<UploadTests.SmallUploadFactory>
 
     private string UploadsFolder => Path.Combine(_service.DataDirectory, "uploads");
 
+    /// <summary>A real clip well under the upload limit: uploads are probed before they are queued.</summary>
+    private static Task<string> SmallClipAsync() => TestClips.CreateAsync(TestClipKind.TestSource2, 160, 120, 1, 10);
+
     private int StoredUploads => Directory.Exists(UploadsFolder) ? Directory.GetFiles(UploadsFolder).Length : 0;
 
     [Fact]
     public async Task RawBodyUpload_Answers202WithLocation_AndStatusIsQueued()
     {
         var client = await _service.ClientWithKeyAsync(ApiKeyScopes.Scan);
-        var content = new ByteArrayContent(new byte[5000]);
+        var content = new ByteArrayContent(await File.ReadAllBytesAsync(await SmallClipAsync()));
         content.Headers.ContentType = new MediaTypeHeaderValue("video/mp4");
         var response = await client.PostAsync("/v1/scans", content);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
@@ -79,7 +83,8 @@ public sealed class UploadTests : IClassFixture<UploadTests.SmallUploadFactory>
     {
         var client = await _service.ClientWithKeyAsync(ApiKeyScopes.Scan);
         using var form = new MultipartFormDataContent();
-        var file = new ByteArrayContent(new byte[2048]);
+        var clip = await SmallClipAsync();
+        var file = new ByteArrayContent(await File.ReadAllBytesAsync(clip));
         file.Headers.ContentType = new MediaTypeHeaderValue("video/mp4");
         form.Add(file, "file", name);
         var response = await client.PostAsync("/v1/scans", form);
@@ -92,7 +97,7 @@ public sealed class UploadTests : IClassFixture<UploadTests.SmallUploadFactory>
         var stored = job.Input.GetProperty("uploadPath").GetString()!;
         Assert.Equal(Path.GetFullPath(UploadsFolder), Path.GetDirectoryName(stored));
         Assert.True(File.Exists(stored));
-        Assert.Equal(2048, new FileInfo(stored).Length);
+        Assert.Equal(new FileInfo(clip).Length, new FileInfo(stored).Length);
     }
 
     [Fact]

@@ -106,5 +106,6 @@ public sealed class OnnxBackendTests
         Assert.Equal("tiny-frames/1", result.Receipt.Model);
         Assert.Equal(24, result.Receipt.Frames);
         Assert.Equal(C2paState.Trusted, (await C2paVerifier.VerifyAsync(result.ClipPath, parts.Trust, CancellationToken.None)).State);
+        await parts.AssertTrustedByC2paRsAsync(result.ClipPath);
     }
 }

@@ -58,6 +58,7 @@ public sealed class ClipOperationsTests : IDisposable
         var result = await _parts.Pipeline().StampAsync(stream, output, null, null, CancellationToken.None);
         var verdict = await C2paVerifier.VerifyAsync(output, _parts.Trust, CancellationToken.None);
         Assert.Equal(C2paState.Trusted, verdict.State);
+        await _parts.AssertTrustedByC2paRsAsync(output);
         return (result, await new VideoProber(_parts.Runner).ProbeAsync(output, null, CancellationToken.None));
     }
 
@@ -130,6 +131,42 @@ public sealed class ClipOperationsTests : IDisposable
         Assert.Equal(25, probe.FrameRate.ToDouble(), 3);
         var watermark = await ClipChecks.ReadWatermarkAsync(_parts.Runner, _parts.WatermarkKey, result.ClipPath);
         Assert.True(result.Receipt.AssetId == watermark.PayloadHex, $"p={watermark.PValue} sync={watermark.SyncScore} bits={watermark.RawBitAgreement} frames={watermark.FramesUsed} scale={watermark.Scale} note={watermark.Note}");
+    }
+
+    [Fact]
+    public async Task Import_KeepsTheCredentialsOfASignedClipAsItsParentIngredient()
+    {
+        var plain = await RenderAsync("made-elsewhere.mp4", "testsrc2=size=320x180:rate=24:duration=1");
+        var signedElsewhere = _dir.File("signed-elsewhere.mp4");
+        var parentManifest = new Provenance.Signer.Manifest.ClipManifest
+        {
+            Title = "made-elsewhere.mp4",
+            Generator = new Provenance.Signer.Manifest.SoftwareAgent("Another generator", "2.0"),
+        };
+        await Provenance.Signer.Embedding.Mp4Embedder.SignAsync(plain, signedElsewhere, parentManifest, _parts.Signer, null, CancellationToken.None);
+        var parentLabel = (await C2paVerifier.VerifyAsync(signedElsewhere, _parts.Trust, CancellationToken.None)).ActiveManifest!.Label;
+
+        var stream = await new ClipOperations(_parts.Runner).ImportAsync(signedElsewhere, CancellationToken.None);
+        var (result, _) = await StampAsync(stream, "restamped.mp4");
+
+        var verdict = await C2paVerifier.VerifyAsync(result.ClipPath, _parts.Trust, CancellationToken.None);
+        Assert.NotEqual(parentLabel, verdict.ActiveManifest!.Label);
+        var ingredient = Assert.Single(verdict.ActiveManifest.Ingredients);
+        Assert.Equal("parentOf", ingredient.Relationship);
+        Assert.Contains(parentLabel, ingredient.ActiveManifest!, StringComparison.Ordinal);
+        Assert.True(verdict.Has(ValidationCodes.IngredientManifestValidated), string.Join("; ", verdict.Statuses.Select(s => s.Code)));
+        Assert.Empty(verdict.Failures);
+    }
+
+    [Fact]
+    public async Task Import_OfAnUnsignedClip_HasNoIngredient()
+    {
+        var plain = await RenderAsync("unsigned.mp4", "testsrc2=size=320x180:rate=24:duration=1");
+        var stream = await new ClipOperations(_parts.Runner).ImportAsync(plain, CancellationToken.None);
+        var (result, _) = await StampAsync(stream, "first-stamp.mp4");
+
+        var verdict = await C2paVerifier.VerifyAsync(result.ClipPath, _parts.Trust, CancellationToken.None);
+        Assert.Empty(verdict.ActiveManifest!.Ingredients);
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using Provenance.Media;
 using Provenance.Signer;
 using Provenance.Signer.Certificates;
 using Provenance.Signer.Signing;
+using Provenance.Testing;
 using Provenance.Watermark;
 
 namespace Provenance.Generator.Tests.Pipeline;
@@ -31,6 +32,16 @@ internal sealed class PipelineFixture : IDisposable
     public PostgresTestLedger Ledger { get; } = new();
 
     public TrustList Trust => new([Root]);
+
+    /// <summary>Asserts that c2pa-rs, the reference implementation, validates the clip as Trusted under the test root.</summary>
+    public async Task AssertTrustedByC2paRsAsync(string clip)
+    {
+        using var folder = new TempFolder("provenance-trust-");
+        var pem = folder.File("root.pem");
+        await File.WriteAllTextAsync(pem, Root.ExportCertificatePem());
+        var report = (await C2paCheck.CheckAsync(clip, pem))[0];
+        Assert.True(report.State == "Trusted", report.Json);
+    }
 
     public StampingPipeline Pipeline(SafetyGate? safety = null, StampingOptions? options = null) =>
         new(Runner, hardware: null, WatermarkKey, Signer, timeStamper: null, Ledger, safety, options ?? new StampingOptions { Preset = "veryfast" });

@@ -49,6 +49,7 @@ public sealed class StampingPipelineTests : IDisposable
         // C2PA: Trusted under the project's CA, with the watermark and fingerprint soft bindings.
         var verdict = await C2paVerifier.VerifyAsync(output, _parts.Trust, CancellationToken.None);
         Assert.True(verdict.State == C2paState.Trusted, string.Join("; ", verdict.Failures.Select(f => f.Code + " " + f.Explanation)));
+        await _parts.AssertTrustedByC2paRsAsync(output);
 
         // Ledger: one entry, and its receipt verifies offline against the signed checkpoint.
         var entry = Assert.Single(_parts.Ledger.Entries);

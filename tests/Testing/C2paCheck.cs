@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 
-namespace Provenance.Signer.Tests;
+namespace Provenance.Testing;
 
 /// <summary>Runs the c2pa-rs checker (.tools/c2pa-check: check.js, sign.js, tamper.js) installed by scripts/setup.sh --tests.</summary>
 public static class C2paCheck
@@ -69,7 +69,7 @@ public static class C2paCheck
 
     private static Task<(int Code, string Stdout, string Stderr)> RunAsync(IReadOnlyList<string> args) => RunProcessAsync("node", args, Directory);
 
-    internal static async Task<(int Code, string Stdout, string Stderr)> RunProcessAsync(string file, IReadOnlyList<string> args, string workingDirectory)
+    public static async Task<(int Code, string Stdout, string Stderr)> RunProcessAsync(string file, IReadOnlyList<string> args, string workingDirectory)
     {
         var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDirectory };
         foreach (var a in args) psi.ArgumentList.Add(a);
