@@ -4,8 +4,8 @@ using Provenance.Media.Fingerprints;
 namespace Provenance.Detector.Scanning;
 
 /// <summary>
-/// The generator's perceptual fingerprint (<see cref="PerceptualHash"/>, what <see cref="ClipFingerprinter"/> records
-/// for each key frame) of an already-decoded rgb24 frame, without a second decode: the frame is area-averaged to 32x32
+/// The generator's perceptual fingerprint (<see cref="PerceptualHash"/>, what the stamping pipeline records for one
+/// frame per second) of an already-decoded rgb24 frame, without a second decode: the frame is area-averaged to 32x32
 /// in R, G and B, each block becomes BT.601 limited-range luma (the plane the generator hashes; luma is linear in R, G,
 /// B, so averaging first equals averaging the luma), and the 32x32 luma is hashed.
 /// </summary>

@@ -33,7 +33,6 @@ public enum StampingStage
 {
     Checking,
     Generating,
-    Fingerprinting,
     Signing,
     Recording,
     Releasing,

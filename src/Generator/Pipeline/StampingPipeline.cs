@@ -30,6 +30,9 @@ public sealed partial class StampingPipeline
 {
     public const string WatermarkAlgorithm = "org.provenance.watermark.v1";
 
+    /// <summary>Perceptual fingerprints registered per clip at most (one per second; the ledger entry's limit).</summary>
+    public const int MaxFingerprints = Provenance.Ledger.Log.LedgerEntry.MaxFingerprints;
+
     private readonly FfmpegRunner _runner;
     private readonly HardwareCapabilities? _hardware;
     private readonly WatermarkKey _watermarkKey;
@@ -103,12 +106,9 @@ public sealed partial class StampingPipeline
         try
         {
             _options.Log?.Invoke($"asset {assetHex}: {source.Backend} on {source.Device}, {source.Width}x{source.Height} at {source.Fps} fps");
-            var (framesWritten, encoder) = await EncodeWatermarkedAsync(source, assetId, temp.Encoded, progress, cancellationToken).ConfigureAwait(false);
+            var (framesWritten, encoder, fingerprints) = await EncodeWatermarkedAsync(source, assetId, temp.Encoded, progress, cancellationToken).ConfigureAwait(false);
             var frames = (int)framesWritten;
-            _options.Log?.Invoke($"asset {assetHex}: encoded {frames} frames with {encoder}");
-
-            progress?.Report(new StampingProgress(StampingStage.Fingerprinting, frames, source.FrameCount));
-            var fingerprints = await new ClipFingerprinter(_runner).FingerprintAsync(temp.Encoded, cancellationToken).ConfigureAwait(false);
+            _options.Log?.Invoke($"asset {assetHex}: encoded {frames} frames with {encoder}, {fingerprints.Count} fingerprints");
 
             progress?.Report(new StampingProgress(StampingStage.Signing, frames, source.FrameCount));
             var createdAt = DateTimeOffset.UtcNow;
@@ -183,9 +183,12 @@ public sealed partial class StampingPipeline
 
     /// <summary>
     /// Runs generation and watermarking on one side of a bounded queue and the encoder on the other, so the
-    /// two overlap. Returns the frames written and the encoder used.
+    /// two overlap. Returns the frames written, the encoder used and the perceptual fingerprints: one per second
+    /// of video (the first frame of each second, after watermarking), at most <see cref="MaxFingerprints"/>,
+    /// hashed from the luma already in memory, so registering them costs no second decode. What viewers get
+    /// differs from these frames only by the encode, which moves a 32x32 area average by a level or two.
     /// </summary>
-    private async Task<(long Frames, string Encoder)> EncodeWatermarkedAsync(FrameStream source, ulong assetId, string encodedPath,
+    private async Task<(long Frames, string Encoder, IReadOnlyList<ulong> Fingerprints)> EncodeWatermarkedAsync(FrameStream source, ulong assetId, string encodedPath,
         IProgress<StampingProgress>? progress, CancellationToken cancellationToken)
     {
         var sinkOptions = new FrameSinkOptions
@@ -202,6 +205,7 @@ public sealed partial class StampingPipeline
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var queue = Channel.CreateBounded<YuvFrame>(new BoundedChannelOptions(Math.Max(1, _options.QueueFrames)) { SingleReader = true, SingleWriter = true });
         var embedder = new TiledWatermarkEmbedder(_watermarkKey, assetId);
+        var fingerprints = new List<ulong>();
         var producer = Task.Run(async () =>
         {
             try
@@ -215,6 +219,10 @@ public sealed partial class StampingPipeline
                             throw new InvalidOperationException($"frame {frame.Index} is {frame.Width}x{frame.Height}, the clip is {source.Width}x{source.Height}");
                         }
                         embedder.Embed(frame.Y, frame.Width, frame.Height, frame.Width, frame.Index);
+                        if (frame.Index % source.Fps == 0 && fingerprints.Count < MaxFingerprints)
+                        {
+                            fingerprints.Add(PerceptualHash.ComputeFromLuma(frame.Y, frame.Width, frame.Height, frame.Width));
+                        }
                         await queue.Writer.WriteAsync(frame, linked.Token).ConfigureAwait(false);
                     }
                     catch
@@ -252,7 +260,7 @@ public sealed partial class StampingPipeline
                 throw new InvalidOperationException("the frame source produced no frames");
             }
             var result = await sink.CompleteAsync(cancellationToken).ConfigureAwait(false);
-            return (result.FramesWritten, result.Encoder);
+            return (result.FramesWritten, result.Encoder, fingerprints);
         }
         catch
         {

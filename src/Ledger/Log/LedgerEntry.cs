@@ -21,7 +21,7 @@ public sealed record LedgerEntry
     /// <summary>SHA-256 of the signer certificate (DER).</summary>
     public required byte[] SignerCertificateFingerprint { get; init; }
     public required ulong WatermarkPayload { get; init; }
-    /// <summary>64-bit perceptual fingerprints of the encoded clip (e.g. one per key frame).</summary>
+    /// <summary>64-bit perceptual fingerprints of the clip (the generator records one per second).</summary>
     public IReadOnlyList<ulong> PerceptualFingerprints { get; init; } = [];
     /// <summary>Which generation backend and model made the clip (ASCII letters, digits and <c>._:/-</c>).</summary>
     public required string GeneratorId { get; init; }

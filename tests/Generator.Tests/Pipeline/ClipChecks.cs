@@ -44,6 +44,31 @@ internal static class ClipChecks
         return extractor.Result();
     }
 
+    /// <summary>Perceptual hashes of every <paramref name="everyNthFrame"/>-th frame of a clip (frames 0, N, 2N, ...).</summary>
+    public static async Task<IReadOnlyList<ulong>> FrameHashesAsync(string path, int everyNthFrame)
+    {
+        var size = Provenance.Media.Fingerprints.PerceptualHash.InputSize;
+        var info = new ProcessStartInfo("ffmpeg") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { "-hide_banner", "-nostdin", "-v", "error", "-i", path, "-vf", $"select=not(mod(n\\,{everyNthFrame})),scale={size}:{size}:flags=area,format=gray",
+            "-fps_mode", "passthrough", "-f", "rawvideo", "pipe:1" })
+        {
+            info.ArgumentList.Add(a);
+        }
+        using var process = Process.Start(info)!;
+        using var pixels = new MemoryStream();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.StandardOutput.BaseStream.CopyToAsync(pixels);
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, await stderr);
+        var bytes = pixels.ToArray();
+        var hashes = new List<ulong>();
+        for (var offset = 0; offset + size * size <= bytes.Length; offset += size * size)
+        {
+            hashes.Add(Provenance.Media.Fingerprints.PerceptualHash.Compute(bytes.AsSpan(offset, size * size)));
+        }
+        return hashes;
+    }
+
     /// <summary>Files in a folder, hidden temporaries included.</summary>
     public static string[] FilesIn(string folder) => Directory.GetFiles(folder).Select(Path.GetFileName).OfType<string>().Order().ToArray();
 }
