@@ -9,8 +9,8 @@ using Provenance.Ledger.Notes;
 namespace Provenance.Bench;
 
 /// <summary>
-/// <c>bench/run.sh ledger [--entries N] [--appends N] [--batch N] [--in-flight N]</c> (or ENTRIES / APPENDS / BATCH /
-/// IN_FLIGHT in the environment): an embedded
+/// <c>bench/run.sh ledger [--entries N] [--appends N] [--batch N] [--in-flight N] [--appends-only]</c> (or ENTRIES /
+/// APPENDS / BATCH / IN_FLIGHT in the environment; <c>--appends-only</c> skips the large log and its proofs): an embedded
 /// PostgreSQL with fsync on in bench/out/ledger. Measures durable batched appends through the sequencer (rate and
 /// acknowledgement latency), bulk-loads an N-entry log (default 10M; reused when already loaded), then inclusion
 /// proof latency on it with one reader and throughput with eight, and the bytes each entry takes on disk.
@@ -42,6 +42,7 @@ internal static class LedgerBench
 
         await using (var appendDb = await FreshDatabaseAsync(cluster, "bench_appends", ct))
             await MeasureAppendsAsync(appendDb, keys, appends, batch, inFlight, figures, ct);
+        if (args.Contains("--appends-only")) return figures;
 
         var logName = $"bench_log_{entries}";
         await using var logDb = await OpenLogAsync(cluster, logName, entries, figures, ct);
@@ -67,8 +68,10 @@ internal static class LedgerBench
         await RunProducersAsync(log, source, 256, 20_000, ct);
 
         BenchOutput.Progress($"appends: {count:N0} with {inFlight:N0} in flight, batches of at most {batch:N0}");
+        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         var latencies = await RunProducersAsync(log, source, inFlight, count, ct);
+        BenchOutput.Progress($"appends: client process cpu {(Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds:F1} s in {clock.Elapsed.TotalSeconds:F1} s");
         figures["batch_size"] = batch;
         figures["in_flight"] = inFlight;
         var seconds = clock.Elapsed.TotalSeconds;
@@ -77,10 +80,26 @@ internal static class LedgerBench
         figures["ack_p99_ms"] = Percentile(latencies, 0.99);
         BenchOutput.Progress($"appends: {count / seconds:N0}/s, ack p50 {figures["ack_p50_ms"]} ms, p99 {figures["ack_p99_ms"]} ms");
 
+        // The lookup indexer follows the sequencer off the acknowledgement path: how far behind it was, and how long
+        // it took to catch up once the appends stopped.
+        var committed = log.Committed.Size;
+        clock.Restart();
+        var lag = committed - await IndexedSizeAsync(db, ct);
+        while (await IndexedSizeAsync(db, ct) < committed) await Task.Delay(20, ct);
+        figures["lookup_lag_entries"] = lag;
+        figures["lookup_catch_up_s"] = Math.Round(clock.Elapsed.TotalSeconds, 2);
+        BenchOutput.Progress($"lookups: indexer {lag:N0} entries behind at the end, caught up in {clock.Elapsed.TotalSeconds:N2} s");
+
         BenchOutput.Progress("appends: light load (16 in flight)");
         var light = await RunProducersAsync(log, source, 16, 5_000, ct);
         figures["ack_light_load_p50_ms"] = Percentile(light, 0.50);
         figures["ack_light_load_p99_ms"] = Percentile(light, 0.99);
+    }
+
+    private static async Task<long> IndexedSizeAsync(NpgsqlDataSource db, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("SELECT next_idx FROM ledger_lookup_progress");
+        return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 
     private static async Task<double[]> RunProducersAsync(TransparencyLog log, EntrySource source, int producers, int count, CancellationToken ct)
@@ -106,6 +125,7 @@ internal static class LedgerBench
         if (await DatabaseExistsAsync(cluster, name, ct))
         {
             var existing = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(cluster.ConnectionString) { Database = name }.ConnectionString);
+            await new Migrator(existing).MigrateAsync(ct);
             var head = await new LedgerReader(existing, Origin).GetTreeHeadAsync(ct);
             await using var indexes = existing.CreateCommand("SELECT count(*) FROM pg_indexes WHERE indexname = 'ledger_lookup_fingerprint_bands'");
             if (head.Size == entries && (long)(await indexes.ExecuteScalarAsync(ct))! == 1)
