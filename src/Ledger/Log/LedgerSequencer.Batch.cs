@@ -114,7 +114,9 @@ public sealed partial class LedgerSequencer
     {
         foreach (var (pending, entry) in write.Written) pending.Completion.TrySetResult(entry);
         CompleteSameBatchDuplicates(write);
-        if (write.Written.Count > 0) BatchCommitted?.Invoke(_committed);
+        if (write.Written.Count == 0) return;
+        BatchCommitted?.Invoke(_committed);
+        EntriesCommitted?.Invoke(write.Written.Select(w => (w.Entry.Index, w.Pending.Entry)).ToList());
     }
 
     /// <summary>

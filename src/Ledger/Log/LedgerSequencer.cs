@@ -42,6 +42,9 @@ public sealed partial class LedgerSequencer : IAsyncDisposable
     /// <summary>Raised (on the sequencer's thread) after each committed batch.</summary>
     public event Action<TreeHead>? BatchCommitted;
 
+    /// <summary>Raised (on the sequencer's thread) with the entries of each committed batch, in index order.</summary>
+    public event Action<IReadOnlyList<(long Index, LedgerEntry Entry)>>? EntriesCommitted;
+
     /// <summary>Loads the tree state and starts the writing loop.</summary>
     /// <exception cref="LedgerIntegrityException">the stored tiles do not hash to the stored root.</exception>
     public static async Task<LedgerSequencer> StartAsync(NpgsqlDataSource dataSource, LedgerOptions options, CancellationToken ct)

@@ -41,8 +41,8 @@ public sealed class TransparencyLog : IAsyncDisposable
         {
             var publisher = await CheckpointPublisher.StartAsync(dataSource, options.Origin, keys.Signers, () => sequencer.Committed,
                 options.CheckpointInterval, ct).ConfigureAwait(false);
-            var indexer = LedgerLookupIndexer.Start(dataSource, options.LookupIndexChunkSize, options.LookupIndexPollInterval);
-            sequencer.BatchCommitted += _ => indexer.Notify();
+            var indexer = LedgerLookupIndexer.Start(dataSource, options.LookupIndexChunkSize, options.LookupIndexPollInterval, options.LookupIndexGatherDelay);
+            sequencer.EntriesCommitted += indexer.Offer;
             return new TransparencyLog(sequencer, publisher, indexer, new LedgerReader(dataSource, options.Origin), keys);
         }
         catch
