@@ -115,6 +115,7 @@ public sealed partial class LedgerSequencer
         foreach (var (pending, entry) in write.Written) pending.Completion.TrySetResult(entry);
         CompleteSameBatchDuplicates(write);
         if (write.Written.Count == 0) return;
+        Interlocked.Increment(ref _batchesCommitted);
         BatchCommitted?.Invoke(_committed);
         EntriesCommitted?.Invoke(write.Written.Select(w => (w.Entry.Index, w.Pending.Entry)).ToList());
     }

@@ -24,6 +24,7 @@ public sealed partial class LedgerSequencer : IAsyncDisposable
     private Task _loop = Task.CompletedTask;
     private TiledTree? _tree;
     private volatile TreeHead _committed = new(0, MerkleHash.EmptyRoot());
+    private long _batchesCommitted;
 
     private LedgerSequencer(NpgsqlDataSource dataSource, LedgerOptions options)
     {
@@ -38,6 +39,9 @@ public sealed partial class LedgerSequencer : IAsyncDisposable
 
     /// <summary>The last committed tree head.</summary>
     public TreeHead Committed => _committed;
+
+    /// <summary>Batches committed since this sequencer started (with <see cref="Committed"/>: the mean batch size).</summary>
+    public long BatchesCommitted => Interlocked.Read(ref _batchesCommitted);
 
     /// <summary>Raised (on the sequencer's thread) after each committed batch.</summary>
     public event Action<TreeHead>? BatchCommitted;
@@ -94,7 +98,7 @@ public sealed partial class LedgerSequencer : IAsyncDisposable
                 // The linger counts from the oldest entry's arrival: under a steady stream the next batch filled while
                 // the previous one was written, and it goes at once.
                 var linger = _options.BatchLinger - Stopwatch.GetElapsedTime(batch[0].Queued);
-                if (committing is null && batch.Count < _options.MaxBatchSize && linger > TimeSpan.Zero)
+                if (batch.Count < _options.MaxBatchSize && linger > TimeSpan.Zero)
                 {
                     await Task.Delay(linger, ct).ConfigureAwait(false);
                     while (batch.Count < _options.MaxBatchSize && reader.TryRead(out var item)) batch.Add(item);

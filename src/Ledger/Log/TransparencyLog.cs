@@ -28,6 +28,7 @@ public sealed class TransparencyLog : IAsyncDisposable
     public CheckpointKeys Keys { get; }
     public string Origin => Reader.Origin;
     public TreeHead Committed => _sequencer.Committed;
+    public long BatchesCommitted => _sequencer.BatchesCommitted;
     public SignedCheckpoint? LatestCheckpoint => _publisher.Latest;
 
     /// <summary>Starts the sequencer (loading and checking the tree state), the checkpoint publisher and the lookup indexer.</summary>
