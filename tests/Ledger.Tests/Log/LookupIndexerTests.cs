@@ -111,4 +111,20 @@ public sealed class LookupIndexerTests
         Assert.Equal([appended[50].Index], (await log.Reader.FindByAssetIdAsync(TestEntries.Make(150).AssetId, CancellationToken.None)).Select(e => e.Index));
         Assert.Equal([before[7].Index], (await log.Reader.FindByWatermarkPayloadAsync(TestEntries.Make(7).WatermarkPayload, CancellationToken.None)).Select(e => e.Index));
     }
+
+    [Fact]
+    public async Task TheBulkLoader_IndexesWhatItLoadsAndMovesTheMarkWithIt()
+    {
+        await using var db = await PostgresCluster.CreateDatabaseAsync(migrate: true);
+        var head = await LedgerBulkLoader.LoadAsync(db.DataSource, Enumerable.Range(0, 1000).Select(i => TestEntries.Make(i, i == 7 ? Fingerprint : 0UL)),
+            DateTimeOffset.UtcNow, 300, null, CancellationToken.None);
+
+        Assert.Equal(1000, head.Size);
+        Assert.Equal(1000L, await ScalarAsync(db.DataSource, "SELECT next_idx FROM ledger_lookup_progress"));
+        Assert.Equal(1000L, await ScalarAsync(db.DataSource, "SELECT count(*) FROM ledger_lookup"));
+        Assert.Equal(1000L, await LedgerLookupIndexer.CatchUpAsync(db.DataSource, 128, CancellationToken.None));
+        var reader = new LedgerReader(db.DataSource, "test.local/ledger");
+        Assert.Equal([999L], (await reader.FindByAssetIdAsync(TestEntries.Make(999).AssetId, CancellationToken.None)).Select(e => e.Index));
+        Assert.Equal([7L], (await reader.FindByFingerprintAsync(Fingerprint, 0, CancellationToken.None)).Select(m => m.Entry.Index));
+    }
 }
