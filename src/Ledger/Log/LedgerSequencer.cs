@@ -105,7 +105,7 @@ public sealed partial class LedgerSequencer : IAsyncDisposable
                 }
 
                 var write = new BatchWrite(batch);
-                var prepared = await TryPrepareAsync(write, committing, ct).ConfigureAwait(false);
+                var failure = await TryPrepareAsync(write, committing, ct).ConfigureAwait(false);
                 if (committing is not null)
                 {
                     var committed = await FinishAsync(committing, commit!).ConfigureAwait(false);
@@ -115,12 +115,12 @@ public sealed partial class LedgerSequencer : IAsyncDisposable
                         // This batch was built on one that failed: start it again from the reloaded state.
                         await write.DisposeAsync().ConfigureAwait(false);
                         write = new BatchWrite(batch);
-                        prepared = await TryPrepareAsync(write, null, ct).ConfigureAwait(false);
+                        failure = await TryPrepareAsync(write, null, ct).ConfigureAwait(false);
                     }
                 }
-                if (prepared is not null)
+                if (failure is not null)
                 {
-                    await FailBatchAsync(write, prepared).ConfigureAwait(false);
+                    await FailBatchAsync(write, failure).ConfigureAwait(false);
                 }
                 else if (write.Written.Count == 0)
                 {
@@ -130,8 +130,8 @@ public sealed partial class LedgerSequencer : IAsyncDisposable
                 else
                 {
                     write.CommitStarted = true;
-                    commit = write.Transaction!.CommitAsync(ct);
                     committing = write;
+                    commit = CommitAsync(write, ct); // not awaited here: the next batch is copied meanwhile
                 }
                 batch = null;
             }
@@ -147,6 +147,8 @@ public sealed partial class LedgerSequencer : IAsyncDisposable
             while (reader.TryRead(out var left)) left.Completion.TrySetException(stopped);
         }
     }
+
+    private static async Task CommitAsync(BatchWrite write, CancellationToken ct) => await write.Transaction!.CommitAsync(ct).ConfigureAwait(false);
 
     /// <summary>Prepares the batch; returns the error instead of throwing it (the connection is closed then).</summary>
     private async Task<Exception?> TryPrepareAsync(BatchWrite write, BatchWrite? after, CancellationToken ct)
