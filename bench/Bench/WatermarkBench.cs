@@ -23,7 +23,7 @@ internal static partial class WatermarkBench
         var seconds = IntArg(args, "--seconds", 10);
         var nullKeys = IntArg(args, "--null-keys", 2);
         var attackSet = StringArg(args, "--attacks", CoreAttacks);
-        var fullClips = IntArg(args, "--full-clips", 2);
+        var fullClips = IntArg(args, "--full-clips", 1);
         var extraNullSegments = IntArg(args, "--null-segments", 1000);
         var outDir = Path.GetFullPath(StringArg(args, "--out", "bench/out/watermark"));
         Directory.CreateDirectory(outDir);

@@ -8,7 +8,7 @@ public sealed record WatermarkOptions
 
     /// <summary>Distortion budget per frame: the expected luma mean squared error the mark may add (2.4 ≈ PSNR 44.3 dB before rounding and encoding);
     /// frames whose mask would exceed it get a proportionally weaker mark.</summary>
-    public double MaximumMeanSquaredError { get; init; } = 2.4;
+    public double MaximumMeanSquaredError { get; init; } = 2.2;
 
     /// <summary>Local texture (luma standard deviation in a 4x4 block, eroded over its neighbours) below which no
     /// mark is added.</summary>
@@ -23,7 +23,7 @@ public sealed record WatermarkOptions
     public double MaskMinimum { get; init; } = 0.5;
 
     /// <summary>Coarse-scale texture below which an area counts as flat and gets no mark at all.</summary>
-    public double FlatTexture { get; init; } = 0.25;
+    public double FlatTexture { get; init; } = 0.6;
 
     /// <summary>Largest factor by which a frame whose mask leaves the distortion budget unused is strengthened
     /// (1 = never strengthen; the budget still caps every frame).</summary>
