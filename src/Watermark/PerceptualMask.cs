@@ -26,6 +26,7 @@ internal sealed class PerceptualMask
     private short[] _rowAccumulator = [];
     private readonly float[] _blockMean;
     private readonly float[] _curvature;
+    private readonly float[] _curvatureAveraged;
 
     public int BlocksX { get; }
     public int BlocksY { get; }
@@ -46,6 +47,7 @@ internal sealed class PerceptualMask
         _half = new int[Math.Max(1, _halfWidth * _halfHeight)];
         _blockMean = new float[BlocksX * BlocksY];
         _curvature = new float[BlocksX * BlocksY];
+        _curvatureAveraged = new float[BlocksX * BlocksY];
     }
 
     public void Compute(ReadOnlySpan<byte> luma, int width, int height, int stride)
@@ -60,7 +62,7 @@ internal sealed class PerceptualMask
             for (var bx = 0; bx < BlocksX; bx++)
             {
                 var m = float.MaxValue;
-                var c = float.MaxValue;
+                var c = _curvatureAveraged[by * BlocksX + bx];
                 for (var dy = -1; dy <= 1; dy++)
                 {
                     var yy = Math.Clamp(by + dy, 0, BlocksY - 1);
@@ -68,7 +70,6 @@ internal sealed class PerceptualMask
                     {
                         var xx = Math.Clamp(bx + dx, 0, BlocksX - 1);
                         m = Math.Min(m, _texture[yy * BlocksX + xx]);
-                        c = Math.Min(c, _curvature[yy * BlocksX + xx]);
                     }
                 }
                 var v = Math.Clamp((m - _floor) / _span, 0f, 1f);
@@ -160,6 +161,22 @@ internal sealed class PerceptualMask
                 var u = _blockMean[Math.Max(0, by - 1) * bw + bx];
                 var d = _blockMean[Math.Min(bh - 1, by + 1) * bw + bx];
                 _curvature[by * bw + bx] = MathF.Abs(l + r - 2 * c) + MathF.Abs(u + d - 2 * c);
+            }
+        // Averaged over 5x5 blocks (20 px): a kink or a lone edge in a ramp is too narrow to count; shading is not.
+        const int R = 2;
+        for (var by = 0; by < bh; by++)
+            for (var bx = 0; bx < bw; bx++)
+            {
+                var m = 0f;
+                for (var dx = -R; dx <= R; dx++) m += _curvature[by * bw + Math.Clamp(bx + dx, 0, bw - 1)];
+                _blockMean[by * bw + bx] = m / (2 * R + 1);
+            }
+        for (var by = 0; by < bh; by++)
+            for (var bx = 0; bx < bw; bx++)
+            {
+                var m = 0f;
+                for (var dy = -R; dy <= R; dy++) m += _blockMean[Math.Clamp(by + dy, 0, bh - 1) * bw + bx];
+                _curvatureAveraged[by * bw + bx] = m / (2 * R + 1);
             }
     }
 
