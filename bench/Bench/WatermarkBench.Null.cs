@@ -6,7 +6,7 @@ namespace Provenance.Bench;
 internal static partial class WatermarkBench
 {
     /// <summary>Attacks run on every clip; the first `--full-clips` clips get both complete suites.</summary>
-    private const string CoreAttacks = "identity,platform_720p_crf28,platform_480p,crop_10pct";
+    private const string CoreAttacks = "identity,platform_720p_crf28,crop_10pct";
 
     /// <summary>
     /// False-positive check on unmarked video beyond the corpus's own unmarked encodes: 1 s windows (8 analysis frames)

@@ -24,9 +24,6 @@ internal sealed class PerceptualMask
     private readonly int _halfHeight;
     private readonly int[] _half;
     private short[] _rowAccumulator = [];
-    private readonly float[] _blockMean;
-    private readonly float[] _curvature;
-    private readonly float[] _curvatureAveraged;
 
     public int BlocksX { get; }
     public int BlocksY { get; }
@@ -45,9 +42,6 @@ internal sealed class PerceptualMask
         _halfWidth = width / 2;
         _halfHeight = height / 2;
         _half = new int[Math.Max(1, _halfWidth * _halfHeight)];
-        _blockMean = new float[BlocksX * BlocksY];
-        _curvature = new float[BlocksX * BlocksY];
-        _curvatureAveraged = new float[BlocksX * BlocksY];
     }
 
     public void Compute(ReadOnlySpan<byte> luma, int width, int height, int stride)
@@ -56,13 +50,11 @@ internal sealed class PerceptualMask
         const float NoiseScale = 1f / 3.9f;
         FineTexture(luma, width, height, stride, NoiseScale);
         CoarseTexture(luma, stride, NoiseScale);
-        BlockCurvature();
         for (var by = 0; by < BlocksY; by++)
         {
             for (var bx = 0; bx < BlocksX; bx++)
             {
                 var m = float.MaxValue;
-                var c = _curvatureAveraged[by * BlocksX + bx];
                 for (var dy = -1; dy <= 1; dy++)
                 {
                     var yy = Math.Clamp(by + dy, 0, BlocksY - 1);
@@ -73,7 +65,7 @@ internal sealed class PerceptualMask
                     }
                 }
                 var v = Math.Clamp((m - _floor) / _span, 0f, 1f);
-                Values[by * BlocksX + bx] = c >= _flat || m >= _flat ? Math.Max(v, _minimum) : v;
+                Values[by * BlocksX + bx] = m >= _flat ? Math.Max(v, _minimum) : v;
             }
         }
     }
@@ -137,47 +129,6 @@ internal sealed class PerceptualMask
         var l = row[Math.Max(0, x - 1)];
         var r = row[Math.Min(width - 1, x + 1)];
         return (short)(Math.Abs(l + r - 2 * c) + Math.Abs(up[x] + down[x] - 2 * c));
-    }
-
-    /// <summary>Curvature of the picture at block scale: mean absolute second difference (horizontal + vertical) of the
-    /// 4x4 block means, in luma levels. 8-bit quantised ramps (1-level staircases) average out in the block means and
-    /// read ≈ 0; soft shading, clouds and blurred detail read well above it.</summary>
-    private void BlockCurvature()
-    {
-        int hw = _halfWidth, hh = _halfHeight, bw = BlocksX, bh = BlocksY;
-        Array.Clear(_blockMean);
-        if (hw < 2 || hh < 2) { Array.Clear(_curvature); return; }
-        for (var y = 0; y < hh; y++)
-            for (var x = 0; x < hw; x++)
-                _blockMean[(y >> 1) * bw + (x >> 1)] += _half[y * hw + x];
-        // Full blocks hold 16 pixels; partial edge blocks are rare and only slightly off.
-        for (var i = 0; i < _blockMean.Length; i++) _blockMean[i] /= 16f;
-        for (var by = 0; by < bh; by++)
-            for (var bx = 0; bx < bw; bx++)
-            {
-                var c = _blockMean[by * bw + bx];
-                var l = _blockMean[by * bw + Math.Max(0, bx - 1)];
-                var r = _blockMean[by * bw + Math.Min(bw - 1, bx + 1)];
-                var u = _blockMean[Math.Max(0, by - 1) * bw + bx];
-                var d = _blockMean[Math.Min(bh - 1, by + 1) * bw + bx];
-                _curvature[by * bw + bx] = MathF.Abs(l + r - 2 * c) + MathF.Abs(u + d - 2 * c);
-            }
-        // Averaged over 5x5 blocks (20 px): a kink or a lone edge in a ramp is too narrow to count; shading is not.
-        const int R = 2;
-        for (var by = 0; by < bh; by++)
-            for (var bx = 0; bx < bw; bx++)
-            {
-                var m = 0f;
-                for (var dx = -R; dx <= R; dx++) m += _curvature[by * bw + Math.Clamp(bx + dx, 0, bw - 1)];
-                _blockMean[by * bw + bx] = m / (2 * R + 1);
-            }
-        for (var by = 0; by < bh; by++)
-            for (var bx = 0; bx < bw; bx++)
-            {
-                var m = 0f;
-                for (var dy = -R; dy <= R; dy++) m += _blockMean[Math.Clamp(by + dy, 0, bh - 1) * bw + bx];
-                _curvatureAveraged[by * bw + bx] = m / (2 * R + 1);
-            }
     }
 
     /// <summary>Raises each block's texture to that of the 2x2-averaged picture (the sum of four pixels, so values are

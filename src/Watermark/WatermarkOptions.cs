@@ -23,7 +23,7 @@ public sealed record WatermarkOptions
     public double MaskMinimum { get; init; } = 0.5;
 
     /// <summary>Coarse-scale texture below which an area counts as flat and gets no mark at all.</summary>
-    public double FlatTexture { get; init; } = 1.0;
+    public double FlatTexture { get; init; } = 0.6;
 
     /// <summary>Largest factor by which a frame whose mask leaves the distortion budget unused is strengthened
     /// (1 = never strengthen; the budget still caps every frame).</summary>
