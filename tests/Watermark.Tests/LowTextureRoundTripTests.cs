@@ -13,10 +13,12 @@ public sealed class LowTextureRoundTripTests
     private static readonly WatermarkKey Key = WatermarkKey.Parse("8d3c1b2a09f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a39281706f5e");
     private const ulong Payload = 0xfeedc0de12345678;
 
-    /// <summary>Soft clouds (coarse luma noise upscaled and blurred: no fine texture at all), drifting slowly.</summary>
+    /// <summary>Two octaves of soft value noise (large blurred clouds with faint finer detail, like the generator's fractal
+    /// skies and ground), drifting slowly.</summary>
     private const string SoftScene =
-        "color=c=0x5a7090:size=64x36:rate=30,noise=c0s=50:c0f=u,scale=1440x810:flags=bicubic,gblur=sigma=10,"
-        + "scroll=h=0.0008:v=0.0003,crop=1280:720";
+        "color=c=0x5a7090:size=64x36:rate=30,noise=c0s=60:c0f=u,scale=1440x810:flags=bicubic,gblur=sigma=8[a];"
+        + "color=c=0x808080:size=360x202:rate=30,noise=c0s=24:c0f=u,scale=1440x810:flags=bicubic,gblur=sigma=1.2[b];"
+        + "[a][b]blend=all_mode=overlay,scroll=h=0.0008:v=0.0003,crop=1280:720";
 
     public static TheoryData<string> Sources => new() { "real_footage", "soft_procedural_scene" };
 
