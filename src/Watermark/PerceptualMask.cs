@@ -26,6 +26,7 @@ internal sealed class PerceptualMask
     private short[] _rowAccumulator = [];
     private readonly float[] _rowMinimum;
     private readonly int[] _coarseAccumulator;
+    private readonly int[] _coarseDifferences;
 
     public int BlocksX { get; }
     public int BlocksY { get; }
@@ -38,6 +39,7 @@ internal sealed class PerceptualMask
         _texture = new float[BlocksX * BlocksY];
         _rowMinimum = new float[BlocksX * BlocksY];
         _coarseAccumulator = new int[BlocksX];
+        _coarseDifferences = new int[Math.Max(1, width / 2)];
         Values = new float[BlocksX * BlocksY];
         _floor = (float)options.MaskFloor;
         _span = (float)Math.Max(1e-3, options.MaskFull - options.MaskFloor);
@@ -150,10 +152,7 @@ internal sealed class PerceptualMask
         if (hw < 3 || hh < 3) return;
         for (var y = 0; y < hh; y++)
         {
-            var r0 = luma.Slice(2 * y * stride, 2 * hw);
-            var r1 = luma.Slice((2 * y + 1) * stride, 2 * hw);
-            var o = y * hw;
-            for (var x = 0; x < hw; x++) _half[o + x] = r0[2 * x] + r0[2 * x + 1] + r1[2 * x] + r1[2 * x + 1];
+            DownsampleRows(luma.Slice(2 * y * stride, 2 * hw), luma.Slice((2 * y + 1) * stride, 2 * hw), _half.AsSpan(y * hw, hw));
         }
         // Half-resolution pixel (x, y) covers full-resolution block x >> 1, y >> 1 (4x4 blocks = 2x2 half pixels).
         var scale = noiseScale / 4f / 4f;
@@ -168,12 +167,21 @@ internal sealed class PerceptualMask
                 var row = _half.AsSpan(y * hw, hw);
                 var up = _half.AsSpan(Math.Max(0, y - 1) * hw, hw);
                 var down = _half.AsSpan(Math.Min(hh - 1, y + 1) * hw, hw);
-                acc[0] += SecondDifference(row[0], row[0], row[1], up[0], down[0]);
-                for (var x = 1; x < hw - 1; x++)
+                var diff = _coarseDifferences;
+                diff[0] = SecondDifference(row[0], row[0], row[1], up[0], down[0]);
+                var x = 1;
+                var lanes = Vector<int>.Count;
+                for (; x + lanes + 1 <= hw; x += lanes)
                 {
-                    acc[x >> 1] += SecondDifference(row[x], row[x - 1], row[x + 1], up[x], down[x]);
+                    var c = new Vector<int>(row[x..]);
+                    var twice = c + c;
+                    (Vector.Abs(new Vector<int>(row[(x - 1)..]) + new Vector<int>(row[(x + 1)..]) - twice)
+                        + Vector.Abs(new Vector<int>(up[x..]) + new Vector<int>(down[x..]) - twice)).CopyTo(diff, x);
                 }
-                acc[(hw - 1) >> 1] += SecondDifference(row[hw - 1], row[hw - 2], row[hw - 1], up[hw - 1], down[hw - 1]);
+                for (; x < hw - 1; x++) diff[x] = SecondDifference(row[x], row[x - 1], row[x + 1], up[x], down[x]);
+                diff[hw - 1] = SecondDifference(row[hw - 1], row[hw - 2], row[hw - 1], up[hw - 1], down[hw - 1]);
+                for (x = 0; x + 1 < hw; x += 2) acc[x >> 1] += diff[x] + diff[x + 1];
+                if ((hw & 1) != 0) acc[(hw - 1) >> 1] += diff[hw - 1];
             }
             if (!any) continue;
             for (var bx = 0; bx < BlocksX; bx++)
@@ -182,6 +190,25 @@ internal sealed class PerceptualMask
                 _texture[i] = Math.Max(_texture[i], acc[bx] * scale);
             }
         }
+    }
+
+    /// <summary>out[x] = sum of the 2x2 pixels at (2x, 2x+1) of the two rows. Bytes are widened to 16 bits and added
+    /// row to row; each even/odd pair, read as one 32-bit lane, is summed by adding its low and high halves.</summary>
+    private static void DownsampleRows(ReadOnlySpan<byte> top, ReadOnlySpan<byte> bottom, Span<int> output)
+    {
+        var bytes = Vector<byte>.Count;
+        var low = new Vector<uint>(0xFFFF);
+        var x = 0;
+        for (; 2 * x + bytes <= top.Length; x += bytes / 2)
+        {
+            Vector.Widen(new Vector<byte>(top[(2 * x)..]), out var t0, out var t1);
+            Vector.Widen(new Vector<byte>(bottom[(2 * x)..]), out var b0, out var b1);
+            var p0 = Vector.AsVectorUInt32(t0 + b0);
+            var p1 = Vector.AsVectorUInt32(t1 + b1);
+            Vector.AsVectorInt32((p0 & low) + (p0 >> 16)).CopyTo(output[x..]);
+            Vector.AsVectorInt32((p1 & low) + (p1 >> 16)).CopyTo(output[(x + Vector<uint>.Count)..]);
+        }
+        for (; x < output.Length; x++) output[x] = top[2 * x] + top[2 * x + 1] + bottom[2 * x] + bottom[2 * x + 1];
     }
 
     private static int SecondDifference(int c, int l, int r, int u, int d) => Math.Abs(l + r - 2 * c) + Math.Abs(u + d - 2 * c);
