@@ -36,7 +36,7 @@ internal static partial class WatermarkBench
             ("vtest@20s", (w, h, s) => Real(vtest, 20, s)),
             ("smptehdbars+grain", (w, h, s) => Lavfi($"smptehdbars=size={w}x{h}:rate=30,noise=alls=10:allf=t", s)),
             ("vtest@30s", (w, h, s) => Real(vtest, 30, s)),
-            ("gradients+grain", (w, h, s) => Lavfi($"gradients=size={w}x{h}:rate=30:seed=1:speed=0.05,noise=alls=6:allf=t", s)),
+            ("gradients+grain", (w, h, s) => Lavfi($"nullsrc=size={w}x{h}:rate=30,format=gray,geq=lum='128+90*sin(X/(W/5)+T/3)*cos(Y/(H/3)-T/5)',noise=alls=6:allf=t", s)),
             ("vtest@40s", (w, h, s) => Real(vtest, 40, s)),
             ("cellauto", (w, h, s) => Lavfi($"cellauto=size={w / 2}x{h / 2}:rate=30:seed=1:rule=30:scroll=1,scale={w}:{h}:flags=bicubic", s)),
             ("vtest@50s", (w, h, s) => Real(vtest, 50, s)),
@@ -96,7 +96,7 @@ internal static partial class WatermarkBench
         var plain = Path.Combine(outDir, "gradient_plain.png");
         var marked = Path.Combine(outDir, "gradient_marked.png");
         var source = Path.Combine(outDir, "work", "gradient.mkv");
-        await TranscodeAsync(Lavfi($"gradients=size={w}x{h}:rate=30:seed=1:c0=0x203050:c1=0xd0c0a0:speed=0.00001,noise=alls=2:allf=t", 1).Append("-frames:v").Append("1").ToArray(), w, h, 30,
+        await TranscodeAsync(Lavfi($"nullsrc=size={w}x{h}:rate=30,format=gbrp,geq=r='32+176*(X+Y)/(W+H)':g='48+144*(X+Y)/(W+H)':b='80+80*(X+Y)/(W+H)',noise=alls=2:allf=t", 1).Append("-frames:v").Append("1").ToArray(), w, h, 30,
             null, ["-frames:v", "1", "-c:v", "ffv1"], source, ct);
         await TranscodeAsync(["-i", source, "-frames:v", "1"], w, h, 30, new TiledWatermarkEmbedder(key, PayloadBase, options), ["-frames:v", "1", "-c:v", "ffv1"],
             Path.Combine(outDir, "work", "gradient.marked.mkv"), ct);

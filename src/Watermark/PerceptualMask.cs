@@ -5,17 +5,20 @@ namespace Provenance.Watermark;
 /// <summary>
 /// Content-adaptive strength per 4x4 block. Texture is read at two scales: the mean absolute second difference of
 /// the full-resolution luma (fine grain and detail) and of a 2x2-averaged copy (soft, low-contrast texture such as
-/// upscaled or rendered footage, which reads about four times stronger there while noise reads weaker). Second
-/// differences are blind to smooth ramps and gradients, where a pattern would be visible. The larger of the two is
-/// eroded (minimum) over the 3x3 block neighbourhood so that flat areas next to edges stay unmarked, then mapped
-/// linearly from <see cref="WatermarkOptions.MaskFloor"/> (0) to <see cref="WatermarkOptions.MaskFull"/> (1); blocks
-/// that are not flat (eroded texture ≥ <see cref="WatermarkOptions.FlatTexture"/>) get at least
-/// <see cref="WatermarkOptions.MaskMinimum"/>.
+/// upscaled or rendered footage, which reads about four times stronger there while noise and 8-bit rounding read
+/// weaker). Second differences are blind to smooth ramps and gradients, where a pattern would be visible; at the
+/// picture's edges the stencils move inward so a ramp running into the edge does not read as its slope. The larger
+/// of the two scales is eroded (minimum) over the 3x3 block neighbourhood so that flat areas next to edges stay
+/// unmarked, then mapped linearly from <see cref="WatermarkOptions.MaskFloor"/> (0) to
+/// <see cref="WatermarkOptions.MaskFull"/> (1). Blocks whose eroded coarse-scale texture reaches
+/// <see cref="WatermarkOptions.FlatTexture"/> get at least <see cref="WatermarkOptions.MaskMinimum"/>; the fine scale
+/// alone never lifts a block to the minimum, because the rounding of a steep 8-bit gradient reads there like grain.
 /// </summary>
 internal sealed class PerceptualMask
 {
     public const int Block = 4;
     private readonly float[] _texture;
+    private readonly float[] _coarse;
     private readonly float _floor;
     private readonly float _span;
     private readonly float _minimum;
@@ -37,6 +40,7 @@ internal sealed class PerceptualMask
         BlocksX = (width + Block - 1) / Block;
         BlocksY = (height + Block - 1) / Block;
         _texture = new float[BlocksX * BlocksY];
+        _coarse = new float[BlocksX * BlocksY];
         _rowMinimum = new float[BlocksX * BlocksY];
         _coarseAccumulator = new int[BlocksX];
         _coarseDifferences = new int[Math.Max(1, width / 2)];
@@ -56,12 +60,25 @@ internal sealed class PerceptualMask
         const float NoiseScale = 1f / 3.9f;
         FineTexture(luma, width, height, stride, NoiseScale);
         CoarseTexture(luma, stride, NoiseScale);
-        // 3x3 erosion as two separable passes (a minimum over a row of three, then over a column of three), which
-        // equals the minimum over the clamped 3x3 neighbourhood.
+        for (var i = 0; i < _texture.Length; i++) _texture[i] = Math.Max(_texture[i], _coarse[i]);
+        Erode(_texture);
+        Erode(_coarse);
+        for (var i = 0; i < Values.Length; i++)
+        {
+            var m = _texture[i];
+            var v = Math.Clamp((m - _floor) / _span, 0f, 1f);
+            Values[i] = _coarse[i] >= _flat ? Math.Max(v, _minimum) : v;
+        }
+    }
+
+    /// <summary>In place, the minimum over each block's clamped 3x3 neighbourhood, as two separable passes (a minimum
+    /// over a row of three, then over a column of three).</summary>
+    private void Erode(float[] blocks)
+    {
         int bxCount = BlocksX, byCount = BlocksY;
         for (var by = 0; by < byCount; by++)
         {
-            var row = _texture.AsSpan(by * bxCount, bxCount);
+            var row = blocks.AsSpan(by * bxCount, bxCount);
             var rowMin = _rowMinimum.AsSpan(by * bxCount, bxCount);
             for (var bx = 0; bx < bxCount; bx++)
             {
@@ -73,13 +90,8 @@ internal sealed class PerceptualMask
             var up = _rowMinimum.AsSpan(Math.Max(0, by - 1) * bxCount, bxCount);
             var mid = _rowMinimum.AsSpan(by * bxCount, bxCount);
             var down = _rowMinimum.AsSpan(Math.Min(byCount - 1, by + 1) * bxCount, bxCount);
-            var values = Values.AsSpan(by * bxCount, bxCount);
-            for (var bx = 0; bx < bxCount; bx++)
-            {
-                var m = Math.Min(up[bx], Math.Min(mid[bx], down[bx]));
-                var v = Math.Clamp((m - _floor) / _span, 0f, 1f);
-                values[bx] = m >= _flat ? Math.Max(v, _minimum) : v;
-            }
+            var target = blocks.AsSpan(by * bxCount, bxCount);
+            for (var bx = 0; bx < bxCount; bx++) target[bx] = Math.Min(up[bx], Math.Min(mid[bx], down[bx]));
         }
     }
 
@@ -97,8 +109,12 @@ internal sealed class PerceptualMask
             for (var y = y0; y < yEnd; y++)
             {
                 var row = luma.Slice(y * stride, width);
-                var up = luma.Slice(Math.Max(0, y - 1) * stride, width);
-                var down = luma.Slice(Math.Min(height - 1, y + 1) * stride, width);
+                // The vertical stencil moves inward at the top and bottom rows (centre clamped to 1 .. height - 2),
+                // so a ramp that runs into the frame edge still reads as smooth instead of as its slope.
+                var vy = Math.Clamp(y, 1, height - 2);
+                var mid = luma.Slice(vy * stride, width);
+                var up = luma.Slice((vy - 1) * stride, width);
+                var down = luma.Slice((vy + 1) * stride, width);
                 var x = 1;
                 // Vector<byte> covers 2 * lanes pixels; widened into two short vectors.
                 for (; x + 2 * lanes + 1 <= width; x += 2 * lanes)
@@ -106,15 +122,16 @@ internal sealed class PerceptualMask
                     Vector.Widen(new Vector<byte>(row[x..]), out var c0, out var c1);
                     Vector.Widen(new Vector<byte>(row[(x - 1)..]), out var l0, out var l1);
                     Vector.Widen(new Vector<byte>(row[(x + 1)..]), out var r0, out var r1);
+                    Vector.Widen(new Vector<byte>(mid[x..]), out var m0, out var m1);
                     Vector.Widen(new Vector<byte>(up[x..]), out var u0, out var u1);
                     Vector.Widen(new Vector<byte>(down[x..]), out var d0, out var d1);
                     var a = acc.AsSpan(x);
-                    (new Vector<short>(a) + SecondDifferences(c0, l0, r0, u0, d0)).CopyTo(a);
+                    (new Vector<short>(a) + SecondDifferences(c0, l0, r0, m0, u0, d0)).CopyTo(a);
                     var a1 = acc.AsSpan(x + lanes);
-                    (new Vector<short>(a1) + SecondDifferences(c1, l1, r1, u1, d1)).CopyTo(a1);
+                    (new Vector<short>(a1) + SecondDifferences(c1, l1, r1, m1, u1, d1)).CopyTo(a1);
                 }
-                for (; x < width; x++) acc[x] += ScalarSecondDifferences(row, up, down, x, width);
-                acc[0] += ScalarSecondDifferences(row, up, down, 0, width);
+                for (; x < width; x++) acc[x] += ScalarSecondDifferences(row, mid, up, down, x, width);
+                acc[0] += ScalarSecondDifferences(row, mid, up, down, 0, width);
             }
             var rows = yEnd - y0;
             for (var bx = 0; bx < BlocksX; bx++)
@@ -128,23 +145,25 @@ internal sealed class PerceptualMask
         }
     }
 
-    private static Vector<short> SecondDifferences(Vector<ushort> c, Vector<ushort> l, Vector<ushort> r, Vector<ushort> u, Vector<ushort> d)
+    private static Vector<short> SecondDifferences(Vector<ushort> c, Vector<ushort> l, Vector<ushort> r,
+        Vector<ushort> m, Vector<ushort> u, Vector<ushort> d)
     {
         var cc = Vector.AsVectorInt16(c);
-        var twice = cc + cc;
-        return Vector.Abs(Vector.AsVectorInt16(l) + Vector.AsVectorInt16(r) - twice)
-            + Vector.Abs(Vector.AsVectorInt16(u) + Vector.AsVectorInt16(d) - twice);
+        var mm = Vector.AsVectorInt16(m);
+        return Vector.Abs(Vector.AsVectorInt16(l) + Vector.AsVectorInt16(r) - (cc + cc))
+            + Vector.Abs(Vector.AsVectorInt16(u) + Vector.AsVectorInt16(d) - (mm + mm));
     }
 
-    private static short ScalarSecondDifferences(ReadOnlySpan<byte> row, ReadOnlySpan<byte> up, ReadOnlySpan<byte> down, int x, int width)
+    /// <summary>Both second differences at column x; the horizontal stencil's centre is clamped to 1 .. width - 2 like
+    /// the vertical one, so frame edges do not read a ramp's slope as texture.</summary>
+    private static short ScalarSecondDifferences(ReadOnlySpan<byte> row, ReadOnlySpan<byte> mid, ReadOnlySpan<byte> up,
+        ReadOnlySpan<byte> down, int x, int width)
     {
-        int c = row[x];
-        var l = row[Math.Max(0, x - 1)];
-        var r = row[Math.Min(width - 1, x + 1)];
-        return (short)(Math.Abs(l + r - 2 * c) + Math.Abs(up[x] + down[x] - 2 * c));
+        var hx = Math.Clamp(x, 1, width - 2);
+        return (short)(Math.Abs(row[hx - 1] + row[hx + 1] - 2 * row[hx]) + Math.Abs(up[x] + down[x] - 2 * mid[x]));
     }
 
-    /// <summary>Raises each block's texture to that of the 2x2-averaged picture (the sum of four pixels, so values are
+    /// <summary>Each block's texture in the 2x2-averaged picture (the sum of four pixels, so values are
     /// 4x the mean), read with second differences one half-resolution pixel apart.</summary>
     private void CoarseTexture(ReadOnlySpan<byte> luma, int stride, float noiseScale)
     {
@@ -165,29 +184,31 @@ internal sealed class PerceptualMask
             {
                 any = true;
                 var row = _half.AsSpan(y * hw, hw);
-                var up = _half.AsSpan(Math.Max(0, y - 1) * hw, hw);
-                var down = _half.AsSpan(Math.Min(hh - 1, y + 1) * hw, hw);
+                // Stencils at the picture's edges move inward, as at full resolution.
+                var vy = Math.Clamp(y, 1, hh - 2);
+                var mid = _half.AsSpan(vy * hw, hw);
+                var up = _half.AsSpan((vy - 1) * hw, hw);
+                var down = _half.AsSpan((vy + 1) * hw, hw);
                 var diff = _coarseDifferences;
-                diff[0] = SecondDifference(row[0], row[0], row[1], up[0], down[0]);
+                diff[0] = SecondDifference(row[1], row[0], row[2], mid[0], up[0], down[0]);
                 var x = 1;
                 var lanes = Vector<int>.Count;
                 for (; x + lanes + 1 <= hw; x += lanes)
                 {
                     var c = new Vector<int>(row[x..]);
-                    var twice = c + c;
-                    (Vector.Abs(new Vector<int>(row[(x - 1)..]) + new Vector<int>(row[(x + 1)..]) - twice)
-                        + Vector.Abs(new Vector<int>(up[x..]) + new Vector<int>(down[x..]) - twice)).CopyTo(diff, x);
+                    var m = new Vector<int>(mid[x..]);
+                    (Vector.Abs(new Vector<int>(row[(x - 1)..]) + new Vector<int>(row[(x + 1)..]) - (c + c))
+                        + Vector.Abs(new Vector<int>(up[x..]) + new Vector<int>(down[x..]) - (m + m))).CopyTo(diff, x);
                 }
-                for (; x < hw - 1; x++) diff[x] = SecondDifference(row[x], row[x - 1], row[x + 1], up[x], down[x]);
-                diff[hw - 1] = SecondDifference(row[hw - 1], row[hw - 2], row[hw - 1], up[hw - 1], down[hw - 1]);
+                for (; x < hw - 1; x++) diff[x] = SecondDifference(row[x], row[x - 1], row[x + 1], mid[x], up[x], down[x]);
+                diff[hw - 1] = SecondDifference(row[hw - 2], row[hw - 3], row[hw - 1], mid[hw - 1], up[hw - 1], down[hw - 1]);
                 for (x = 0; x + 1 < hw; x += 2) acc[x >> 1] += diff[x] + diff[x + 1];
                 if ((hw & 1) != 0) acc[(hw - 1) >> 1] += diff[hw - 1];
             }
             if (!any) continue;
             for (var bx = 0; bx < BlocksX; bx++)
             {
-                var i = by * BlocksX + bx;
-                _texture[i] = Math.Max(_texture[i], acc[bx] * scale);
+                _coarse[by * BlocksX + bx] = acc[bx] * scale;
             }
         }
     }
@@ -211,5 +232,5 @@ internal sealed class PerceptualMask
         for (; x < output.Length; x++) output[x] = top[2 * x] + top[2 * x + 1] + bottom[2 * x] + bottom[2 * x + 1];
     }
 
-    private static int SecondDifference(int c, int l, int r, int u, int d) => Math.Abs(l + r - 2 * c) + Math.Abs(u + d - 2 * c);
+    private static int SecondDifference(int c, int l, int r, int m, int u, int d) => Math.Abs(l + r - 2 * c) + Math.Abs(u + d - 2 * m);
 }
