@@ -8,11 +8,19 @@ internal static partial class WatermarkBench
     /// <summary>Real footage shipped by Debian's opencv-doc (installed on demand).</summary>
     private const string RealFootageFolder = "/usr/share/doc/opencv-doc/examples/data";
 
+    /// <summary>Real 720p footage shipped with python3-imageio (Debian), used when installed.</summary>
+    private const string CockatooFootage = "/usr/lib/python3/dist-packages/imageio/resources/images/cockatoo.mp4";
+
+    /// <summary>The default 20-clip mix: 8 real (street, CGI, nature, handheld), 5 procedural generator clips, 7 ffmpeg
+    /// synthetic sources; heights alternate 720p / 1080p in this order.</summary>
+    private const string DefaultCorpus = "vtest@0s,generator0,mandelbrot+grain,cockatoo,generator1,vtest@20s,testsrc2+grain,megamind,"
+        + "generator2,tree,life,vtest@40s,generator3,smptehdbars+grain,tree@15s,generator4,gradients+grain,vtest@60s,cellauto,mandelbrot";
+
     private sealed record CorpusClip(string Name, int Width, int Height, Func<int, string[]> Input);
 
-    /// <summary>N clips cycling through real street footage (vtest.avi at different offsets), CGI footage (Megamind.avi)
-    /// and textured synthetic sources; heights alternate 720p and 1080p.</summary>
-    private static List<CorpusClip> Corpus(int count)
+    /// <summary>N clips taken in order from the named kinds (default <see cref="DefaultCorpus"/>; kinds whose footage is
+    /// missing are skipped), cycling when N is larger; heights alternate 720p and 1080p unless fixed.</summary>
+    private static List<CorpusClip> Corpus(int count, string work, string names, int fixedHeight)
     {
         EnsureRealFootage();
         var vtest = Path.Combine(RealFootageFolder, "vtest.avi");
@@ -40,11 +48,22 @@ internal static partial class WatermarkBench
             ("megamind@1s", (w, h, s) => Real(megamind, 1, s)),
             ("life_fine", (w, h, s) => Lavfi($"life=size={w / 2}x{h / 2}:rate=30:mold=20:ratio=0.5,scale={w}:{h}:flags=neighbor,noise=alls=6:allf=t", s)),
         };
+        var tree = Path.Combine(RealFootageFolder, "tree.avi");
+        kinds.Add(("tree", (w, h, s) => Real(tree, 0, s)));
+        kinds.Add(("tree@15s", (w, h, s) => Real(tree, 15, s)));
+        if (File.Exists(CockatooFootage)) kinds.Add(("cockatoo", (w, h, s) => Real(CockatooFootage, 0, s)));
+        for (var g = 0; g < GeneratorPrompts.Length; g++)
+        {
+            var prompt = g;
+            kinds.Add(($"generator{g}", (w, h, s) => Generated(work, prompt, 960, 540, s)));
+        }
+        if (names.Length == 0) names = DefaultCorpus;
+        kinds = names.Split(',').Select(n => kinds.FirstOrDefault(k => k.Name == n)).Where(k => k.Name is not null).ToList();
         var list = new List<CorpusClip>();
         for (var i = 0; i < count; i++)
         {
             var (name, input) = kinds[i % kinds.Count];
-            var (w, h) = i % 2 == 0 ? (1280, 720) : (1920, 1080);
+            var (w, h) = fixedHeight == 720 || (fixedHeight == 0 && i % 2 == 0) ? (1280, 720) : (1920, 1080);
             list.Add(new CorpusClip(i < kinds.Count ? name : $"{name}#{i / kinds.Count}", w, h, s => input(w, h, s)));
         }
         return list;
@@ -71,15 +90,15 @@ internal static partial class WatermarkBench
     }
 
     /// <summary>Writes a marked/unmarked pair of a smooth gradient with light texture, cropped and zoomed 2x, for a person to look at.</summary>
-    private static async Task GradientScreenshotsAsync(WatermarkKey key, string outDir, CancellationToken ct)
+    private static async Task GradientScreenshotsAsync(WatermarkKey key, WatermarkOptions options, string outDir, CancellationToken ct)
     {
         const int w = 1280, h = 720;
         var plain = Path.Combine(outDir, "gradient_plain.png");
         var marked = Path.Combine(outDir, "gradient_marked.png");
         var source = Path.Combine(outDir, "work", "gradient.mkv");
-        await TranscodeAsync(Lavfi($"gradients=size={w}x{h}:rate=30:c0=0x203050:c1=0xd0c0a0:speed=0.00001,noise=alls=2:allf=t", 1), w, h, 30,
+        await TranscodeAsync(Lavfi($"gradients=size={w}x{h}:rate=30:c0=0x203050:c1=0xd0c0a0:speed=0.00001,noise=alls=2:allf=t", 1).Append("-frames:v").Append("1").ToArray(), w, h, 30,
             null, ["-frames:v", "1", "-c:v", "ffv1"], source, ct);
-        await TranscodeAsync(["-i", source], w, h, 30, new TiledWatermarkEmbedder(key, PayloadBase), ["-frames:v", "1", "-c:v", "ffv1"],
+        await TranscodeAsync(["-i", source, "-frames:v", "1"], w, h, 30, new TiledWatermarkEmbedder(key, PayloadBase, options), ["-frames:v", "1", "-c:v", "ffv1"],
             Path.Combine(outDir, "work", "gradient.marked.mkv"), ct);
         foreach (var (input, png) in new[] { (source, plain), (Path.Combine(outDir, "work", "gradient.marked.mkv"), marked) })
             await RunToolAsync("ffmpeg", ["-loglevel", "error", "-i", input, "-vf", "crop=480:270:400:225,scale=960:540:flags=neighbor", "-frames:v", "1", "-y", png], ct);

@@ -36,8 +36,9 @@ internal static partial class WatermarkBench
         return (int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture));
     }
 
-    /// <summary>Decodes input as raw yuv420p, optionally marks each luma plane, encodes; returns (frames, seconds spent marking).</summary>
-    private static async Task<(int Frames, double MarkSeconds)> TranscodeAsync(IReadOnlyList<string> input, int width, int height, double fps,
+    /// <summary>Decodes input as raw yuv420p, optionally marks each luma plane, encodes; returns (frames, seconds spent marking,
+    /// PSNR-Y of the mark itself before encoding).</summary>
+    private static async Task<(int Frames, double MarkSeconds, double MarkPsnr)> TranscodeAsync(IReadOnlyList<string> input, int width, int height, double fps,
         Provenance.Watermark.IWatermarkEmbedder? embedder, IReadOnlyList<string> encode, string output, CancellationToken ct)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -51,6 +52,8 @@ internal static partial class WatermarkBench
         var buffer = new byte[size];
         var frames = 0;
         var marking = new Stopwatch();
+        var before = new byte[width * height];
+        double squaredError = 0;
         try
         {
             var src = dec.StandardOutput.BaseStream;
@@ -62,9 +65,11 @@ internal static partial class WatermarkBench
                 if (got < size) break;
                 if (embedder is not null)
                 {
+                    buffer.AsSpan(0, before.Length).CopyTo(before);
                     marking.Start();
                     embedder.Embed(buffer.AsSpan(0, width * height), width, height, width, frames);
                     marking.Stop();
+                    for (var p = 0; p < before.Length; p++) { var d = buffer[p] - before[p]; squaredError += d * d; }
                 }
                 await dst.WriteAsync(buffer, cts.Token);
                 frames++;
@@ -76,7 +81,8 @@ internal static partial class WatermarkBench
         catch (OperationCanceledException) { dec.Kill(true); enc.Kill(true); throw; }
         if (dec.ExitCode != 0) throw new InvalidOperationException($"decode: {await decErr}");
         if (enc.ExitCode != 0) throw new InvalidOperationException($"encode: {await encErr}");
-        return (frames, marking.Elapsed.TotalSeconds);
+        var mse = squaredError / Math.Max(1.0, (double)frames * width * height);
+        return (frames, marking.Elapsed.TotalSeconds, mse > 0 ? 10 * Math.Log10(255.0 * 255.0 / mse) : double.PositiveInfinity);
     }
 
     /// <summary>Decodes a clip to gray frames at the extractor's analysis size and rate.</summary>
@@ -101,10 +107,31 @@ internal static partial class WatermarkBench
         }
         await dec.WaitForExitAsync(ct);
         if (dec.ExitCode != 0) throw new InvalidOperationException($"analysis decode: {await err}");
-        return new AnalysisClip(w, h, frames);
+        return new AnalysisClip(w, h, frames, profile.FramesPerSecond);
     }
 
-    private sealed record AnalysisClip(int Width, int Height, List<(byte[] Luma, double Time)> Frames);
+    /// <summary>Decodes any ffmpeg input straight to gray frames of a given size and rate.</summary>
+    private static async Task<AnalysisClip> AnalysisFramesFromAsync(IReadOnlyList<string> input, int w, int h, double fps, CancellationToken ct)
+    {
+        var rate = fps.ToString(CultureInfo.InvariantCulture);
+        using var dec = StartTool("ffmpeg", ["-loglevel", "error", .. input, "-an", "-vf", $"fps={rate},scale={w}:{h}:flags=area,format=gray", "-f", "rawvideo", "-"], false, true);
+        var err = dec.StandardError.ReadToEndAsync(ct);
+        var frames = new List<(byte[] Luma, double Time)>();
+        var src = dec.StandardOutput.BaseStream;
+        while (true)
+        {
+            var buffer = new byte[w * h];
+            var got = 0;
+            while (got < buffer.Length) { var n = await src.ReadAsync(buffer.AsMemory(got), ct); if (n == 0) break; got += n; }
+            if (got < buffer.Length) break;
+            frames.Add((buffer, frames.Count / fps));
+        }
+        await dec.WaitForExitAsync(ct);
+        if (dec.ExitCode != 0) throw new InvalidOperationException($"analysis decode: {await err}");
+        return new AnalysisClip(w, h, frames, fps);
+    }
+
+    private sealed record AnalysisClip(int Width, int Height, List<(byte[] Luma, double Time)> Frames, double FramesPerSecond = 8);
 
     /// <summary>Mean Y PSNR and SSIM of a against b (ffmpeg psnr and ssim filters).</summary>
     private static async Task<(double Psnr, double Ssim)> CompareAsync(string a, string b, CancellationToken ct)

@@ -2,7 +2,7 @@ namespace Provenance.Watermark;
 
 /// <summary>
 /// The keyed geometry of the mark. Each frame is covered by square tiles whose side is a fixed fraction of the
-/// frame height (<see cref="TilesPerHeight"/>), so resizing keeps the pattern in place relative to the picture.
+/// frame height (<see cref="WatermarkOptions.TilesPerHeight"/>), so resizing keeps the pattern in place relative to the picture.
 /// A tile is a grid of <see cref="CellsPerSide"/>² cells; each cell carries one ±1 value, shaped by a smooth
 /// raised-cosine interpolation between cell centres (no sharp cell edges). A keyed permutation makes
 /// <see cref="PilotCells"/> cells known pilots (for synchronisation) and the others one coded payload bit each;
@@ -10,7 +10,6 @@ namespace Provenance.Watermark;
 /// </summary>
 internal sealed class TileLayout
 {
-    public const double TilesPerHeight = 5.0;
     public const int CellsPerSide = 17;
     public const int Cells = CellsPerSide * CellsPerSide;
     public static readonly int DataCells = PayloadCodec.CodedBits;

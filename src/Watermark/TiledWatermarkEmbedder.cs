@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Provenance.Watermark;
 
 /// <summary>
@@ -57,18 +59,51 @@ public sealed class TiledWatermarkEmbedder : IWatermarkEmbedder
             for (var x = 0; x < width; x++)
             {
                 var a = blockRow[_maskX0[x]];
-                rowMask[x] = a + (blockRow[_maskX1[x]] - a) * _maskTx[x];
+                rowMask[x] = strength * (a + (blockRow[_maskX1[x]] - a) * _maskTx[x]);
             }
-            var row = luma.Slice(y * stride, width);
-            var field = _field.AsSpan(y * width, width);
-            for (var x = 0; x < width; x++)
+            AddPattern(luma.Slice(y * stride, width), rowMask, _field.AsSpan(y * width, width));
+        }
+    }
+
+    /// <summary>row[x] += weight[x] · field[x], rounded and clamped to 0..255, 32 pixels at a time.</summary>
+    private static void AddPattern(Span<byte> row, ReadOnlySpan<float> weight, ReadOnlySpan<float> field)
+    {
+        var width = row.Length;
+        var lanes = Vector<float>.Count;
+        var chunk = Vector<byte>.Count;
+        var x = 0;
+        if (chunk == 4 * lanes)
+        {
+            var half = new Vector<float>(0.5f);
+            var top = new Vector<float>(255.5f);
+            var zero = Vector<float>.Zero;
+            for (; x + chunk <= width; x += chunk)
             {
-                var m = rowMask[x];
-                if (m <= 0) continue;
-                var v = row[x] + strength * m * field[x];
-                row[x] = (byte)Math.Clamp((int)MathF.Round(v), 0, 255);
+                Vector.Widen(new Vector<byte>(row[x..]), out var s0, out var s1);
+                Vector.Widen(s0, out var p0, out var p1);
+                Vector.Widen(s1, out var p2, out var p3);
+                var q0 = Mark(p0, weight, field, x, half, top, zero);
+                var q1 = Mark(p1, weight, field, x + lanes, half, top, zero);
+                var q2 = Mark(p2, weight, field, x + 2 * lanes, half, top, zero);
+                var q3 = Mark(p3, weight, field, x + 3 * lanes, half, top, zero);
+                Vector.Narrow(Vector.Narrow(q0, q1), Vector.Narrow(q2, q3)).CopyTo(row[x..]);
             }
         }
+        for (; x < width; x++)
+        {
+            var w = weight[x];
+            if (w == 0) continue;
+            var v = row[x] + w * field[x];
+            row[x] = (byte)Math.Clamp((int)MathF.Round(v), 0, 255);
+        }
+    }
+
+    private static Vector<uint> Mark(Vector<uint> pixels, ReadOnlySpan<float> weight, ReadOnlySpan<float> field, int x,
+        Vector<float> half, Vector<float> top, Vector<float> zero)
+    {
+        var v = Vector.ConvertToSingle(Vector.AsVectorInt32(pixels)) + new Vector<float>(weight[x..]) * new Vector<float>(field[x..]) + half;
+        v = Vector.Min(Vector.Max(v, zero), top);
+        return Vector.AsVectorUInt32(Vector.ConvertToInt32(v));
     }
 
     /// <summary>Scales the frame's strength down so its expected luma MSE stays within the distortion budget.</summary>
@@ -77,13 +112,14 @@ public sealed class TiledWatermarkEmbedder : IWatermarkEmbedder
         double sum = 0;
         foreach (var m in mask.Values) sum += m * m;
         var expectedMse = _options.Strength * _options.Strength * _fieldPower * sum / mask.Values.Length;
-        return expectedMse <= _options.MaximumMeanSquaredError || expectedMse <= 0 ? 1.0 : Math.Sqrt(_options.MaximumMeanSquaredError / expectedMse);
+        if (expectedMse <= 0) return 1.0;
+        return Math.Min(_options.BudgetBoostLimit, Math.Sqrt(_options.MaximumMeanSquaredError / expectedMse));
     }
 
     private void Prepare(int width, int height)
     {
         _width = width; _height = height;
-        _field = TileField.Render(_cellValues, width, height);
+        _field = TileField.Render(_cellValues, width, height, _options.TilesPerHeight);
         double power = 0;
         foreach (var f in _field) power += f * f;
         _fieldPower = power / _field.Length;
@@ -120,9 +156,9 @@ internal static class FrameGeometry
 /// <summary>Renders the smooth tile pattern (values in [-1, 1]) for a frame size.</summary>
 internal static class TileField
 {
-    public static float[] Render(float[] cellValues, int width, int height)
+    public static float[] Render(float[] cellValues, int width, int height, double tilesPerHeight)
     {
-        var cellSize = height / TileLayout.TilesPerHeight / TileLayout.CellsPerSide;
+        var cellSize = height / tilesPerHeight / TileLayout.CellsPerSide;
         var (cx0, cx1, wx) = Axis(width, cellSize);
         var (cy0, cy1, wy) = Axis(height, cellSize);
         var field = new float[width * height];

@@ -98,7 +98,7 @@ public sealed partial class TiledWatermarkExtractor
     }
 
     /// <summary>Tile period in analysis pixels when the frame shows this fraction of the marked frame's height.</summary>
-    private double PeriodFor(double scale) => _analysisHeight / (TileLayout.TilesPerHeight * scale);
+    private double PeriodFor(double scale) => _analysisHeight / (_options.TilesPerHeight * scale);
 
     /// <summary>Folds a plane onto one tile (FoldSide² bins) for a tile period; each bin holds its mean, zero-centred.</summary>
     private void Fold(float[] plane, double period, float[] folded)

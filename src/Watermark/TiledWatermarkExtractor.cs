@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Provenance.Watermark;
 
 /// <summary>
@@ -55,7 +57,7 @@ public sealed partial class TiledWatermarkExtractor : IWatermarkExtractor
     }
 
     private int HighPassRadius =>
-        Math.Max(2, (int)Math.Round(_analysisHeight / (TileLayout.TilesPerHeight * TileLayout.CellsPerSide)));
+        Math.Max(2, (int)Math.Round(_analysisHeight / (_options.TilesPerHeight * TileLayout.CellsPerSide)));
 
     private void Prepare(int width, int height)
     {
@@ -113,13 +115,23 @@ public sealed partial class TiledWatermarkExtractor : IWatermarkExtractor
 
         public void Add(float[] residual, float[] energy, double t)
         {
-            for (var i = 0; i < Sum.Length; i++)
+            // Weight ≈ expected mark / noise variance: the mark grows with texture up to a cap (the mask),
+            // the host residual grows with texture, so flat and very busy areas both count less.
+            var lanes = Vector<float>.Count;
+            var floor = new Vector<float>(2f);
+            var lo = new Vector<float>(-3f);
+            var hi = new Vector<float>(3f);
+            var i = 0;
+            for (; i + lanes <= Sum.Length; i += lanes)
             {
-                // Weight ≈ expected mark / noise variance: the mark grows with texture up to a cap (the mask),
-                // the host residual grows with texture, so flat and very busy areas both count less.
-                var s = MathF.Sqrt(MathF.Max(energy[i], 0f));
-                var v = residual[i] / MathF.Max(s, 2f);
-                Sum[i] += Math.Clamp(v, -3f, 3f);
+                var s = Vector.SquareRoot(Vector.Max(new Vector<float>(energy, i), floor * floor));
+                var v = Vector.Min(Vector.Max(new Vector<float>(residual, i) / s, lo), hi);
+                (new Vector<float>(Sum, i) + v).CopyTo(Sum, i);
+            }
+            for (; i < Sum.Length; i++)
+            {
+                var s = MathF.Sqrt(MathF.Max(energy[i], 4f));
+                Sum[i] += Math.Clamp(residual[i] / s, -3f, 3f);
             }
             Frames++;
             if (double.IsFinite(t)) { Start = Math.Min(Start, t); End = Math.Max(End, t); }

@@ -48,6 +48,7 @@ public static class WatermarkAttacks
         new("vp9_crf40", AttackTarget.Recover99, ["-c:v", "libvpx-vp9", "-crf", "40", "-b:v", "0", "-row-mt", "1", "-deadline", "good", "-cpu-used", "4"]),
         new("av1_crf40", AttackTarget.Recover99, ["-c:v", "libsvtav1", "-crf", "40", "-preset", "8"]),
         FilterThen("platform_720p", AttackTarget.Recover99, "scale=-2:720", X264(23)),
+        FilterThen("platform_720p_crf28", AttackTarget.Recover99, "scale=-2:720", X264(28)),
         FilterThen("platform_480p", AttackTarget.Recover99, "scale=-2:480", X264(23)),
         FilterThen("downscale_0.5x", AttackTarget.Recover99, "scale=trunc(iw/4)*2:trunc(ih/4)*2", X264(23)),
         Filter("crop_10pct", AttackTarget.Recover99, "crop=trunc(iw*0.4)*2:trunc(ih*0.4)*2"),

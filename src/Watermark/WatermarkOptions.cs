@@ -8,7 +8,7 @@ public sealed record WatermarkOptions
 
     /// <summary>Distortion budget per frame: the expected luma mean squared error the mark may add (2.4 ≈ PSNR 44.3 dB before rounding and encoding);
     /// frames whose mask would exceed it get a proportionally weaker mark.</summary>
-    public double MaximumMeanSquaredError { get; init; } = 2.4;
+    public double MaximumMeanSquaredError { get; init; } = 2.2;
 
     /// <summary>Local texture (luma standard deviation in a 4x4 block, eroded over its neighbours) below which no
     /// mark is added.</summary>
@@ -16,6 +16,22 @@ public sealed record WatermarkOptions
 
     /// <summary>Local texture at which full strength is reached.</summary>
     public double MaskFull { get; init; } = 3.0;
+
+    /// <summary>Smallest mask value anywhere the picture is not flat: low-texture content (soft real footage, rendered
+    /// scenes) still carries this fraction of the strength. Areas whose coarse-scale texture is below
+    /// <see cref="FlatTexture"/> (flat fills, smooth ramps) stay unmarked.</summary>
+    public double MaskMinimum { get; init; } = 0.5;
+
+    /// <summary>Coarse-scale texture below which an area counts as flat and gets no mark at all.</summary>
+    public double FlatTexture { get; init; } = 0.6;
+
+    /// <summary>Largest factor by which a frame whose mask leaves the distortion budget unused is strengthened
+    /// (1 = never strengthen; the budget still caps every frame).</summary>
+    public double BudgetBoostLimit { get; init; } = 1.0;
+
+    /// <summary>Tiles per frame height: cell size = height / (TilesPerHeight x 17). Fewer tiles mean larger cells,
+    /// a lower-frequency pattern that survives compression and downscaling better.</summary>
+    public double TilesPerHeight { get; init; } = 5.0;
 
     /// <summary>Frames smaller than this (either side) are left unmarked and cannot be analysed.</summary>
     public int MinimumFrameSide { get; init; } = 96;

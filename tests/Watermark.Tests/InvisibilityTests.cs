@@ -49,7 +49,13 @@ public sealed class InvisibilityTests
     }
 
     [Theory]
-    [InlineData("gradients=size=640x360:rate=30:speed=0.02")]
+    [InlineData("gradients=size=640x360:rate=30:speed=0.02:seed=1")]
+    [InlineData("gradients=size=640x360:rate=30:speed=0.02:seed=2")]
+    [InlineData("gradients=size=640x360:rate=30:speed=0.02:seed=3")]
+    [InlineData("gradients=size=640x360:rate=30:speed=0.02:seed=4")]
+    [InlineData("gradients=size=640x360:rate=30:speed=0.02:seed=5")]
+    [InlineData("gradients=size=640x360:rate=30:speed=0.02:seed=6:type=radial")]
+    [InlineData("gradients=size=640x360:rate=30:speed=0.02:seed=7:nb_colors=4")]
     [InlineData("color=c=0x808080:size=640x360:rate=30")]
     public async Task SmoothGradientsAndFlatAreas_AreLeftAlmostUntouched(string source)
     {
