@@ -9,8 +9,8 @@ using Provenance.Ledger.Notes;
 namespace Provenance.Bench;
 
 /// <summary>
-/// <c>bench/run.sh ledger [--entries N] [--appends N] [--batch N] [--in-flight N]</c> (or ENTRIES / APPENDS / BATCH /
-/// IN_FLIGHT in the environment): an embedded
+/// <c>bench/run.sh ledger [--entries N] [--appends N] [--batch N (1024)] [--in-flight N (4 × batch)] [--appends-only]</c> (or ENTRIES /
+/// APPENDS / BATCH / IN_FLIGHT in the environment; <c>--appends-only</c> skips the large log and its proofs): an embedded
 /// PostgreSQL with fsync on in bench/out/ledger. Measures durable batched appends through the sequencer (rate and
 /// acknowledgement latency), bulk-loads an N-entry log (default 10M; reused when already loaded), then inclusion
 /// proof latency on it with one reader and throughput with eight, and the bytes each entry takes on disk.
@@ -24,7 +24,10 @@ internal static class LedgerBench
         var entries = Setting(args, "--entries", "ENTRIES", 10_000_000);
         var appends = Setting(args, "--appends", "APPENDS", 300_000);
         var batch = Setting(args, "--batch", "BATCH", 1024);
-        var inFlight = Setting(args, "--in-flight", "IN_FLIGHT", 2048);
+        // Appends in flight: the pipelined sequencer holds two batches (one committing, one being copied) while a third
+        // gathers, so saturating it with batches of B takes about 4B clients (at 40k/s and ~100 ms per acknowledgement,
+        // Little's law asks for 4,000 in flight).
+        var inFlight = Setting(args, "--in-flight", "IN_FLIGHT", 4 * batch);
         var root = Path.GetFullPath(Path.Combine("bench", "out", "ledger"));
         Directory.CreateDirectory(root);
         if (!OperatingSystem.IsWindows())
@@ -42,6 +45,7 @@ internal static class LedgerBench
 
         await using (var appendDb = await FreshDatabaseAsync(cluster, "bench_appends", ct))
             await MeasureAppendsAsync(appendDb, keys, appends, batch, inFlight, figures, ct);
+        if (args.Contains("--appends-only")) return figures;
 
         var logName = $"bench_log_{entries}";
         await using var logDb = await OpenLogAsync(cluster, logName, entries, figures, ct);
@@ -67,20 +71,40 @@ internal static class LedgerBench
         await RunProducersAsync(log, source, 256, 20_000, ct);
 
         BenchOutput.Progress($"appends: {count:N0} with {inFlight:N0} in flight, batches of at most {batch:N0}");
+        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+        var (size0, batches0) = (log.Committed.Size, log.BatchesCommitted);
         var clock = Stopwatch.StartNew();
         var latencies = await RunProducersAsync(log, source, inFlight, count, ct);
+        BenchOutput.Progress($"appends: client process cpu {(Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds:F1} s in {clock.Elapsed.TotalSeconds:F1} s");
         figures["batch_size"] = batch;
         figures["in_flight"] = inFlight;
         var seconds = clock.Elapsed.TotalSeconds;
         figures["appends_per_s"] = Math.Round(count / seconds);
         figures["ack_p50_ms"] = Percentile(latencies, 0.50);
         figures["ack_p99_ms"] = Percentile(latencies, 0.99);
+        figures["mean_batch"] = Math.Round((double)(log.Committed.Size - size0) / Math.Max(1, log.BatchesCommitted - batches0));
         BenchOutput.Progress($"appends: {count / seconds:N0}/s, ack p50 {figures["ack_p50_ms"]} ms, p99 {figures["ack_p99_ms"]} ms");
+
+        // The lookup indexer follows the sequencer off the acknowledgement path: how far behind it was, and how long
+        // it took to catch up once the appends stopped.
+        var committed = log.Committed.Size;
+        clock.Restart();
+        var lag = committed - await IndexedSizeAsync(db, ct);
+        while (await IndexedSizeAsync(db, ct) < committed) await Task.Delay(20, ct);
+        figures["lookup_lag_entries"] = lag;
+        figures["lookup_catch_up_s"] = Math.Round(clock.Elapsed.TotalSeconds, 2);
+        BenchOutput.Progress($"lookups: indexer {lag:N0} entries behind at the end, caught up in {clock.Elapsed.TotalSeconds:N2} s");
 
         BenchOutput.Progress("appends: light load (16 in flight)");
         var light = await RunProducersAsync(log, source, 16, 5_000, ct);
         figures["ack_light_load_p50_ms"] = Percentile(light, 0.50);
         figures["ack_light_load_p99_ms"] = Percentile(light, 0.99);
+    }
+
+    private static async Task<long> IndexedSizeAsync(NpgsqlDataSource db, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("SELECT next_idx FROM ledger_lookup_progress");
+        return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 
     private static async Task<double[]> RunProducersAsync(TransparencyLog log, EntrySource source, int producers, int count, CancellationToken ct)
@@ -106,6 +130,7 @@ internal static class LedgerBench
         if (await DatabaseExistsAsync(cluster, name, ct))
         {
             var existing = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(cluster.ConnectionString) { Database = name }.ConnectionString);
+            await new Migrator(existing).MigrateAsync(ct);
             var head = await new LedgerReader(existing, Origin).GetTreeHeadAsync(ct);
             await using var indexes = existing.CreateCommand("SELECT count(*) FROM pg_indexes WHERE indexname = 'ledger_lookup_fingerprint_bands'");
             if (head.Size == entries && (long)(await indexes.ExecuteScalarAsync(ct))! == 1)

@@ -6,7 +6,7 @@ namespace Provenance.Ledger.Log;
 
 /// <summary>
 /// Appends many entries without the sequencer's queue: one transaction per chunk (tree state locked and checked,
-/// COPY of entries and lookups, tiles, tree state). For imports and for building large logs to measure; it must
+/// COPY of entries and their lookup rows, tiles, tree state, lookup high-water mark). For imports and for building large logs to measure; it must
 /// not run while a sequencer writes the same log (the fencing check refuses it if one did).
 /// </summary>
 public static class LedgerBulkLoader
@@ -59,20 +59,7 @@ public static class LedgerBulkLoader
             }
             await copy.CompleteAsync(ct).ConfigureAwait(false);
         }
-        using (var copy = await connection.BeginBinaryImportAsync(
-            "COPY ledger_lookup (idx, asset_id, watermark_payload, fingerprints, fingerprint_bands) FROM STDIN (FORMAT BINARY)", ct).ConfigureAwait(false))
-        {
-            foreach (var (index, entry, _) in chunk)
-            {
-                copy.StartRow();
-                copy.Write(index, NpgsqlDbType.Bigint);
-                copy.Write(unchecked((long)entry.AssetId), NpgsqlDbType.Bigint);
-                copy.Write(unchecked((long)entry.WatermarkPayload), NpgsqlDbType.Bigint);
-                copy.Write(entry.PerceptualFingerprints.Select(f => unchecked((long)f)).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Bigint);
-                copy.Write(FingerprintBands.KeysOf(entry.PerceptualFingerprints), NpgsqlDbType.Array | NpgsqlDbType.Integer);
-            }
-            await copy.CompleteAsync(ct).ConfigureAwait(false);
-        }
+        await LedgerLookupIndexer.WriteLookupRowsAsync(connection, chunk.Select(c => LookupRow.Of(c.Index, c.Entry)), ct).ConfigureAwait(false);
         await LedgerSequencer.WriteTilesAsync(connection, transaction, tree.TakeChangedTiles(), ct).ConfigureAwait(false);
         var head = new TreeHead(tree.Size, tree.Root());
         await using (var update = new NpgsqlCommand("UPDATE ledger_tree_state SET tree_size = $1, root_hash = $2, updated_at = now()", connection, transaction))
@@ -80,6 +67,11 @@ public static class LedgerBulkLoader
             update.Parameters.Add(new NpgsqlParameter { Value = head.Size });
             update.Parameters.Add(new NpgsqlParameter { Value = head.RootHash });
             await update.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+        await using (var indexed = new NpgsqlCommand("UPDATE ledger_lookup_progress SET next_idx = $1", connection, transaction))
+        {
+            indexed.Parameters.Add(new NpgsqlParameter { Value = head.Size });
+            await indexed.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
         await transaction.CommitAsync(ct).ConfigureAwait(false);
         chunk.Clear();

@@ -73,6 +73,8 @@ public sealed class LedgerEntryFormatException(string message) : Exception(messa
 public static class LedgerEntryCodec
 {
     public const byte Version = 1;
+    /// <summary>Byte offsets of the big-endian asset id and watermark payload (lookups match them in unindexed entries).</summary>
+    public const int AssetIdOffset = 1, WatermarkPayloadOffset = 105;
     private const int FixedSize = 1 + 8 + 32 * 3 + 8 + 8;
 
     public static byte[] Encode(LedgerEntry entry, DateTimeOffset integratedTime)

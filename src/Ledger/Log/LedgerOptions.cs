@@ -21,6 +21,17 @@ public sealed class LedgerOptions
 
     /// <summary>How often a new checkpoint is signed and published while the tree grows.</summary>
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Most entries the lookup indexer writes in one transaction.</summary>
+    public int LookupIndexChunkSize { get; set; } = 16_384;
+
+    /// <summary>How often the lookup indexer looks for entries it was not told about (written by another process,
+    /// or before a restart); after each committed batch of this process it runs at once.</summary>
+    public TimeSpan LookupIndexPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long the lookup indexer waits after being told of new entries before its pass, so that a pass
+    /// covers several batches (fewer, larger transactions). Lookups do not wait for it.</summary>
+    public TimeSpan LookupIndexGatherDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 }
 
 /// <summary>A tree size and its root hash.</summary>

@@ -5,143 +5,128 @@ using Provenance.Ledger.Merkle;
 
 namespace Provenance.Ledger.Log;
 
+/// <summary>Writing one batch: prepare (everything up to COMMIT), commit, then acknowledge or fail.</summary>
 public sealed partial class LedgerSequencer
 {
-    private async Task WriteBatchAsync(List<PendingAppend> batch, CancellationToken ct)
+    /// <summary>A batch on its way into the log: its entries, and its open transaction once prepared.</summary>
+    private sealed class BatchWrite(List<PendingAppend> batch) : IAsyncDisposable
     {
-        var accepted = new List<PendingAppend>(batch.Count);
-        var firstByManifest = new Dictionary<string, PendingAppend>(StringComparer.Ordinal);
-        var sameBatchDuplicates = new List<(PendingAppend Duplicate, PendingAppend First)>();
-        foreach (var pending in batch)
-        {
-            var key = Convert.ToHexString(pending.Entry.ManifestHash);
-            if (firstByManifest.TryGetValue(key, out var first)) sameBatchDuplicates.Add((pending, first));
-            else { firstByManifest[key] = pending; accepted.Add(pending); }
-        }
+        public List<PendingAppend> Batch { get; } = batch;
+        public List<PendingAppend> Accepted { get; } = new(batch.Count);
+        public List<(PendingAppend Duplicate, PendingAppend First)> SameBatchDuplicates { get; } = [];
+        public List<(PendingAppend Pending, SequencedEntry Entry)> Written { get; } = new(batch.Count);
+        public TiledTree? Grown { get; set; }
+        public TreeHead? Head { get; set; }
+        public NpgsqlConnection? Connection { get; set; }
+        public NpgsqlTransaction? Transaction { get; set; }
+        public bool CommitStarted { get; set; }
 
-        var commitStarted = false;
-        TiledTree? grown = null;
-        var written = new List<(PendingAppend Pending, SequencedEntry Entry)>(accepted.Count);
+        public async ValueTask DisposeAsync()
+        {
+            if (Transaction is not null) await Transaction.DisposeAsync().ConfigureAwait(false);
+            if (Connection is not null) await Connection.DisposeAsync().ConfigureAwait(false);
+            Transaction = null;
+            Connection = null;
+        }
+    }
+
+    /// <summary>
+    /// Opens a transaction and writes the batch into it up to the COMMIT: COPY of the entries, then the tree state moved
+    /// from <paramref name="after"/>'s head (or the committed one) by compare-and-set, with the grown tiles. Building
+    /// on a batch whose COMMIT is still in flight is what pipelines the log: the COPY overlaps that commit, and the
+    /// tree-state update waits for it on the row lock.
+    /// </summary>
+    private async Task PrepareAsync(BatchWrite write, BatchWrite? after, CancellationToken ct)
+    {
+        var firstByManifest = new Dictionary<byte[], PendingAppend>(ByteContentComparer.Instance);
+        foreach (var pending in write.Batch)
+        {
+            if (firstByManifest.TryGetValue(pending.Entry.ManifestHash, out var first)) write.SameBatchDuplicates.Add((pending, first));
+            else { firstByManifest[pending.Entry.ManifestHash] = pending; write.Accepted.Add(pending); }
+        }
+        if (after is null && _tree is null) await ReloadAsync(ct).ConfigureAwait(false);
+        var baseTree = after?.Grown ?? _tree!;
+        var baseHead = after?.Head ?? _committed;
+        write.Connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        var integratedTime = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        // Resubmitted manifests are rare: the unique index on the manifest hash finds them during the COPY, and only
+        // then is the batch redone with a lookup that rejects them one by one (the rest of the batch is logged).
+        var checkDuplicates = false;
+        while (true)
+        {
+            write.Written.Clear();
+            write.Grown = null;
+            write.Transaction = await write.Connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct).ConfigureAwait(false);
+            if (checkDuplicates) await RejectLoggedDuplicatesAsync(write.Connection, write.Transaction, write.Accepted, ct).ConfigureAwait(false);
+            if (write.Accepted.Count == 0) return;
+            var grown = baseTree.Clone();
+            foreach (var pending in write.Accepted)
+            {
+                var data = LedgerEntryCodec.Encode(pending.Entry, integratedTime);
+                var leaf = MerkleHash.Leaf(data);
+                write.Written.Add((pending, new SequencedEntry(grown.Size, leaf, integratedTime, data)));
+                grown.Append(leaf);
+            }
+            write.Grown = grown;
+            try
+            {
+                await CopyEntriesAsync(write.Connection, write.Written, ct).ConfigureAwait(false);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "ledger_entries_pkey")
+            {
+                throw new SequencerFencedException(
+                    $"index {write.Written[0].Entry.Index} is already taken: another sequencer wrote the log; this batch is refused");
+            }
+            catch (PostgresException e) when (!checkDuplicates && e.SqlState == PostgresErrorCodes.UniqueViolation
+                                              && e.ConstraintName == "ledger_entries_manifest_hash")
+            {
+                await write.Transaction.DisposeAsync().ConfigureAwait(false);
+                checkDuplicates = true;
+                continue;
+            }
+            var root = grown.Root();
+            await AdvanceTreeAsync(write.Connection, write.Transaction, baseHead, grown, root, ct).ConfigureAwait(false);
+            write.Head = new TreeHead(grown.Size, root);
+            return;
+        }
+    }
+
+    /// <summary>Waits for the batch's COMMIT; acknowledges it, or fails it. True when it committed.</summary>
+    private async Task<bool> FinishAsync(BatchWrite write, Task commit)
+    {
         try
         {
-            if (_tree is null) await ReloadAsync(ct).ConfigureAwait(false);
-            await using var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-            await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct).ConfigureAwait(false);
-            await CheckFenceAsync(connection, transaction, ct).ConfigureAwait(false);
-            await RejectLoggedDuplicatesAsync(connection, transaction, accepted, ct).ConfigureAwait(false);
-            if (accepted.Count > 0)
-            {
-                grown = _tree!.Clone();
-                var integratedTime = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-                foreach (var pending in accepted)
-                {
-                    var data = LedgerEntryCodec.Encode(pending.Entry, integratedTime);
-                    var leaf = MerkleHash.Leaf(data);
-                    written.Add((pending, new SequencedEntry(grown.Size, leaf, integratedTime, data)));
-                    grown.Append(leaf);
-                }
-                await CopyEntriesAsync(connection, written, ct).ConfigureAwait(false);
-                await WriteTilesAsync(connection, transaction, grown.TakeChangedTiles(), ct).ConfigureAwait(false);
-                var root = grown.Root();
-                await using (var state = new NpgsqlCommand("UPDATE ledger_tree_state SET tree_size = $1, root_hash = $2, updated_at = now()", connection, transaction))
-                {
-                    state.Parameters.Add(new NpgsqlParameter { Value = grown.Size });
-                    state.Parameters.Add(new NpgsqlParameter { Value = root });
-                    await state.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-                }
-                commitStarted = true;
-                await transaction.CommitAsync(ct).ConfigureAwait(false);
-                _tree = grown;
-                _committed = new TreeHead(grown.Size, root);
-            }
+            await commit.ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // Whatever went wrong, nothing of this batch is acknowledged unless the database shows it committed.
-            await FailBatchAsync(written, accepted, sameBatchDuplicates, grown, commitStarted, e).ConfigureAwait(false);
-            return;
+            await write.DisposeAsync().ConfigureAwait(false);
+            return await FailBatchAsync(write, e).ConfigureAwait(false);
         }
-
-        foreach (var (pending, entry) in written) pending.Completion.TrySetResult(entry);
-        CompleteSameBatchDuplicates(sameBatchDuplicates, written);
-        if (written.Count > 0) BatchCommitted?.Invoke(_committed);
+        await write.DisposeAsync().ConfigureAwait(false);
+        _tree = write.Grown;
+        _committed = write.Head!;
+        Acknowledge(write);
+        return true;
     }
 
-    private async Task CheckFenceAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
+    private void Acknowledge(BatchWrite write)
     {
-        await using var command = new NpgsqlCommand("SELECT tree_size, root_hash FROM ledger_tree_state FOR UPDATE", connection, transaction);
-        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        if (!await reader.ReadAsync(ct).ConfigureAwait(false)) throw new LedgerIntegrityException("the tree state row is missing");
-        var size = reader.GetInt64(0);
-        var root = reader.GetFieldValue<byte[]>(1);
-        var expected = _committed;
-        if (size != expected.Size || !root.AsSpan().SequenceEqual(expected.RootHash))
-            throw new SequencerFencedException(
-                $"the log is at size {size} but this sequencer expected {expected.Size}: another sequencer wrote it; this batch is refused");
+        foreach (var (pending, entry) in write.Written) pending.Completion.TrySetResult(entry);
+        CompleteSameBatchDuplicates(write);
+        if (write.Written.Count == 0) return;
+        Interlocked.Increment(ref _batchesCommitted);
+        BatchCommitted?.Invoke(_committed);
+        EntriesCommitted?.Invoke(write.Written.Select(w => (w.Entry.Index, w.Pending.Entry)).ToList());
     }
 
-    private static async Task RejectLoggedDuplicatesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<PendingAppend> accepted, CancellationToken ct)
+    /// <summary>
+    /// Nothing of a failed batch is acknowledged unless the database shows it committed (a COMMIT whose reply was lost).
+    /// The state is reloaded either way. True when the batch turned out to be committed.
+    /// </summary>
+    private async Task<bool> FailBatchAsync(BatchWrite write, Exception error)
     {
-        if (accepted.Count == 0) return;
-        await using var command = new NpgsqlCommand("SELECT idx, manifest_hash FROM ledger_entries WHERE manifest_hash = ANY($1)", connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter { Value = accepted.Select(a => a.Entry.ManifestHash).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
-        var logged = new Dictionary<string, long>(StringComparer.Ordinal);
-        await using (var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false))
-            while (await reader.ReadAsync(ct).ConfigureAwait(false))
-                logged[Convert.ToHexString(reader.GetFieldValue<byte[]>(1))] = reader.GetInt64(0);
-        if (logged.Count == 0) return;
-        accepted.RemoveAll(pending =>
-        {
-            if (!logged.TryGetValue(Convert.ToHexString(pending.Entry.ManifestHash), out var index)) return false;
-            pending.Completion.TrySetException(new DuplicateEntryException(index, $"manifest already logged at index {index}"));
-            return true;
-        });
-    }
-
-    private static async Task CopyEntriesAsync(NpgsqlConnection connection, List<(PendingAppend Pending, SequencedEntry Entry)> written, CancellationToken ct)
-    {
-        await using (var entries = await connection.BeginBinaryImportAsync("COPY ledger_entries (idx, manifest_hash, data) FROM STDIN (FORMAT BINARY)", ct).ConfigureAwait(false))
-        {
-            foreach (var (pending, entry) in written)
-            {
-                await entries.StartRowAsync(ct).ConfigureAwait(false);
-                await entries.WriteAsync(entry.Index, NpgsqlDbType.Bigint, ct).ConfigureAwait(false);
-                await entries.WriteAsync(pending.Entry.ManifestHash, NpgsqlDbType.Bytea, ct).ConfigureAwait(false);
-                await entries.WriteAsync(entry.Data, NpgsqlDbType.Bytea, ct).ConfigureAwait(false);
-            }
-            await entries.CompleteAsync(ct).ConfigureAwait(false);
-        }
-        await using var lookup = await connection.BeginBinaryImportAsync(
-            "COPY ledger_lookup (idx, asset_id, watermark_payload, fingerprints, fingerprint_bands) FROM STDIN (FORMAT BINARY)", ct).ConfigureAwait(false);
-        foreach (var (pending, entry) in written)
-        {
-            var e = pending.Entry;
-            await lookup.StartRowAsync(ct).ConfigureAwait(false);
-            await lookup.WriteAsync(entry.Index, NpgsqlDbType.Bigint, ct).ConfigureAwait(false);
-            await lookup.WriteAsync(unchecked((long)e.AssetId), NpgsqlDbType.Bigint, ct).ConfigureAwait(false);
-            await lookup.WriteAsync(unchecked((long)e.WatermarkPayload), NpgsqlDbType.Bigint, ct).ConfigureAwait(false);
-            await lookup.WriteAsync(e.PerceptualFingerprints.Select(f => unchecked((long)f)).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Bigint, ct).ConfigureAwait(false);
-            await lookup.WriteAsync(FingerprintBands.KeysOf(e.PerceptualFingerprints), NpgsqlDbType.Array | NpgsqlDbType.Integer, ct).ConfigureAwait(false);
-        }
-        await lookup.CompleteAsync(ct).ConfigureAwait(false);
-    }
-
-    internal static async Task WriteTilesAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<Tile> tiles, CancellationToken ct)
-    {
-        if (tiles.Count == 0) return;
-        await using var command = new NpgsqlCommand(
-            "INSERT INTO ledger_tiles (level, idx, hashes) SELECT * FROM unnest($1::smallint[], $2::bigint[], $3::bytea[]) " +
-            "ON CONFLICT (level, idx) DO UPDATE SET hashes = EXCLUDED.hashes WHERE length(EXCLUDED.hashes) > length(ledger_tiles.hashes)",
-            connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter { Value = tiles.Select(t => (short)t.Level).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Smallint });
-        command.Parameters.Add(new NpgsqlParameter { Value = tiles.Select(t => t.Index).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
-        command.Parameters.Add(new NpgsqlParameter { Value = tiles.Select(t => t.Hashes).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
-        await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-    }
-
-    private async Task FailBatchAsync(List<(PendingAppend Pending, SequencedEntry Entry)> written, List<PendingAppend> accepted,
-        List<(PendingAppend Duplicate, PendingAppend First)> sameBatchDuplicates, TiledTree? grown, bool commitStarted, Exception error)
-    {
+        await write.DisposeAsync().ConfigureAwait(false);
         _tree = null;
         // Reload now (the next batch retries if this fails); it also settles a COMMIT whose outcome the connection lost.
         var reloaded = false;
@@ -154,33 +139,32 @@ public sealed partial class LedgerSequencer
         catch (Exception e) when (e is NpgsqlException or LedgerIntegrityException or OperationCanceledException or IOException or TimeoutException)
         {
         }
-        if (commitStarted && reloaded && grown is not null && _committed.Size == grown.Size
-            && _committed.RootHash.AsSpan().SequenceEqual(grown.Root()))
+        if (write.CommitStarted && reloaded && write.Head is { } head && _committed.Size == head.Size
+            && _committed.RootHash.AsSpan().SequenceEqual(head.RootHash))
         {
             // The commit did reach the database: acknowledge.
-            foreach (var (pending, entry) in written) pending.Completion.TrySetResult(entry);
-            CompleteSameBatchDuplicates(sameBatchDuplicates, written);
-            BatchCommitted?.Invoke(_committed);
-            return;
+            Acknowledge(write);
+            return true;
         }
         Exception failure = error switch
         {
             SequencerFencedException fenced => fenced,
             LedgerIntegrityException integrity => integrity,
-            _ => new LedgerWriteException(commitStarted
+            _ => new LedgerWriteException(write.CommitStarted
                     ? $"the ledger lost its database connection while committing; the entries may be logged (retry: duplicates report their index): {error.Message}"
                     : $"the ledger could not write this batch; nothing was logged: {error.Message}",
-                error, commitStarted && !reloaded),
+                error, write.CommitStarted && !reloaded),
         };
-        foreach (var pending in accepted) pending.Completion.TrySetException(failure);
-        foreach (var (duplicate, _) in sameBatchDuplicates) duplicate.Completion.TrySetException(failure);
+        foreach (var pending in write.Accepted) pending.Completion.TrySetException(failure);
+        foreach (var (duplicate, _) in write.SameBatchDuplicates) duplicate.Completion.TrySetException(failure);
+        return false;
     }
 
-    private static void CompleteSameBatchDuplicates(List<(PendingAppend Duplicate, PendingAppend First)> duplicates, List<(PendingAppend Pending, SequencedEntry Entry)> written)
+    private static void CompleteSameBatchDuplicates(BatchWrite write)
     {
-        foreach (var (duplicate, first) in duplicates)
+        foreach (var (duplicate, first) in write.SameBatchDuplicates)
         {
-            var index = written.FirstOrDefault(w => w.Pending == first).Entry?.Index;
+            var index = write.Written.FirstOrDefault(w => w.Pending == first).Entry?.Index;
             duplicate.Completion.TrySetException(new DuplicateEntryException(index, index is null
                 ? "manifest submitted twice in one batch"
                 : $"manifest already logged at index {index}"));

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Npgsql;
 using Provenance.Ledger.Merkle;
@@ -7,9 +8,12 @@ namespace Provenance.Ledger.Log;
 /// <summary>
 /// The single writer of the log. Appends queue in memory and are written in batches (up to
 /// <see cref="LedgerOptions.MaxBatchSize"/> entries, lingering <see cref="LedgerOptions.BatchLinger"/> for more), one
-/// transaction per batch: lock the tree-state row and check it against memory (fencing), drop duplicates one by one,
-/// COPY entries and lookups, write the grown tiles, move the tree state, commit; only then acknowledge. After any
-/// error the batch fails (nothing acknowledged) and the state is reloaded from the database.
+/// transaction per batch: COPY the entries, move the tree state by compare-and-set against the head this sequencer
+/// committed last (the row lock is the fence) together with the grown tiles, commit; only then acknowledge. While a
+/// batch commits, the next one is already copied into its own transaction (its tree-state update waits on the row
+/// lock), so the disk flush of one batch overlaps the writing of the next. Duplicates are rejected one by one. After
+/// any error the batch fails (nothing acknowledged) and the state is reloaded from the database. Lookup rows are not
+/// written here: <see cref="LedgerLookupIndexer"/> fills them after commit.
 /// </summary>
 public sealed partial class LedgerSequencer : IAsyncDisposable
 {
@@ -20,6 +24,7 @@ public sealed partial class LedgerSequencer : IAsyncDisposable
     private Task _loop = Task.CompletedTask;
     private TiledTree? _tree;
     private volatile TreeHead _committed = new(0, MerkleHash.EmptyRoot());
+    private long _batchesCommitted;
 
     private LedgerSequencer(NpgsqlDataSource dataSource, LedgerOptions options)
     {
@@ -35,8 +40,14 @@ public sealed partial class LedgerSequencer : IAsyncDisposable
     /// <summary>The last committed tree head.</summary>
     public TreeHead Committed => _committed;
 
+    /// <summary>Batches committed since this sequencer started (with <see cref="Committed"/>: the mean batch size).</summary>
+    public long BatchesCommitted => Interlocked.Read(ref _batchesCommitted);
+
     /// <summary>Raised (on the sequencer's thread) after each committed batch.</summary>
     public event Action<TreeHead>? BatchCommitted;
+
+    /// <summary>Raised (on the sequencer's thread) with the entries of each committed batch, in index order.</summary>
+    public event Action<IReadOnlyList<(long Index, LedgerEntry Entry)>>? EntriesCommitted;
 
     /// <summary>Loads the tree state and starts the writing loop.</summary>
     /// <exception cref="LedgerIntegrityException">the stored tiles do not hash to the stored root.</exception>
@@ -66,19 +77,63 @@ public sealed partial class LedgerSequencer : IAsyncDisposable
     private async Task RunAsync()
     {
         var reader = _queue.Reader;
-        var batch = new List<PendingAppend>(_options.MaxBatchSize);
+        var ct = _stopping.Token;
+        List<PendingAppend>? batch = null;
+        BatchWrite? committing = null; // the previous batch, its COMMIT in flight
+        Task? commit = null;
         try
         {
-            while (await reader.WaitToReadAsync(_stopping.Token).ConfigureAwait(false))
+            while (true)
             {
-                batch.Clear();
-                while (batch.Count < _options.MaxBatchSize && reader.TryRead(out var item)) batch.Add(item);
-                if (batch.Count < _options.MaxBatchSize && _options.BatchLinger > TimeSpan.Zero)
+                // Nothing waiting to overlap with the commit in flight: finish it (acknowledge) before waiting for more.
+                if (committing is not null && !reader.TryPeek(out _))
                 {
-                    await Task.Delay(_options.BatchLinger, _stopping.Token).ConfigureAwait(false);
+                    await FinishAsync(committing, commit!).ConfigureAwait(false);
+                    committing = null;
+                }
+                if (!await reader.WaitToReadAsync(ct).ConfigureAwait(false)) break;
+                batch = new List<PendingAppend>(Math.Min(_options.MaxBatchSize, 4096));
+                while (batch.Count < _options.MaxBatchSize && reader.TryRead(out var item)) batch.Add(item);
+                if (batch.Count == 0) continue;
+                // The linger counts from the oldest entry's arrival: under a steady stream the next batch filled while
+                // the previous one was written, and it goes at once.
+                var linger = _options.BatchLinger - Stopwatch.GetElapsedTime(batch[0].Queued);
+                if (batch.Count < _options.MaxBatchSize && linger > TimeSpan.Zero)
+                {
+                    await Task.Delay(linger, ct).ConfigureAwait(false);
                     while (batch.Count < _options.MaxBatchSize && reader.TryRead(out var item)) batch.Add(item);
                 }
-                await WriteBatchAsync(batch, _stopping.Token).ConfigureAwait(false);
+
+                var write = new BatchWrite(batch);
+                var failure = await TryPrepareAsync(write, committing, ct).ConfigureAwait(false);
+                if (committing is not null)
+                {
+                    var committed = await FinishAsync(committing, commit!).ConfigureAwait(false);
+                    committing = null;
+                    if (!committed)
+                    {
+                        // This batch was built on one that failed: start it again from the reloaded state.
+                        await write.DisposeAsync().ConfigureAwait(false);
+                        write = new BatchWrite(batch);
+                        failure = await TryPrepareAsync(write, null, ct).ConfigureAwait(false);
+                    }
+                }
+                if (failure is not null)
+                {
+                    await FailBatchAsync(write, failure).ConfigureAwait(false);
+                }
+                else if (write.Written.Count == 0)
+                {
+                    await write.DisposeAsync().ConfigureAwait(false);
+                    Acknowledge(write); // only duplicates
+                }
+                else
+                {
+                    write.CommitStarted = true;
+                    committing = write;
+                    commit = CommitAsync(write, ct); // not awaited here: the next batch is copied meanwhile
+                }
+                batch = null;
             }
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -86,9 +141,27 @@ public sealed partial class LedgerSequencer : IAsyncDisposable
         }
         finally
         {
+            if (committing is not null) await FinishAsync(committing, commit!).ConfigureAwait(false);
             var stopped = new ObjectDisposedException(nameof(LedgerSequencer), "the ledger sequencer stopped");
-            foreach (var pending in batch) pending.Completion.TrySetException(stopped);
+            foreach (var pending in batch ?? []) pending.Completion.TrySetException(stopped);
             while (reader.TryRead(out var left)) left.Completion.TrySetException(stopped);
+        }
+    }
+
+    private static async Task CommitAsync(BatchWrite write, CancellationToken ct) => await write.Transaction!.CommitAsync(ct).ConfigureAwait(false);
+
+    /// <summary>Prepares the batch; returns the error instead of throwing it (the connection is closed then).</summary>
+    private async Task<Exception?> TryPrepareAsync(BatchWrite write, BatchWrite? after, CancellationToken ct)
+    {
+        try
+        {
+            await PrepareAsync(write, after, ct).ConfigureAwait(false);
+            return null;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            await write.DisposeAsync().ConfigureAwait(false);
+            return e;
         }
     }
 
@@ -106,6 +179,7 @@ public sealed partial class LedgerSequencer : IAsyncDisposable
     private sealed class PendingAppend(LedgerEntry entry)
     {
         public LedgerEntry Entry { get; } = entry;
+        public long Queued { get; } = Stopwatch.GetTimestamp();
         public TaskCompletionSource<SequencedEntry> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

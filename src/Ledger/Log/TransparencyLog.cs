@@ -4,7 +4,8 @@ using Provenance.Ledger.Notes;
 namespace Provenance.Ledger.Log;
 
 /// <summary>
-/// The writing side of the ledger in one object: the sequencer, the checkpoint publisher and a reader. One per log
+/// The writing side of the ledger in one object: the sequencer, the checkpoint publisher, the lookup indexer (which
+/// fills the lookup table behind the sequencer, off the acknowledgement path) and a reader. One per log
 /// (the sequencer is fenced: a second writer's stale batches are refused). <see cref="AppendAsync"/> is what the
 /// stamping pipeline calls: it returns a receipt that verifies offline with the log's public keys.
 /// </summary>
@@ -13,21 +14,24 @@ public sealed class TransparencyLog : IAsyncDisposable
     private readonly LedgerSequencer _sequencer;
     private readonly CheckpointPublisher _publisher;
 
-    private TransparencyLog(LedgerSequencer sequencer, CheckpointPublisher publisher, LedgerReader reader, CheckpointKeys keys)
+    private TransparencyLog(LedgerSequencer sequencer, CheckpointPublisher publisher, LedgerLookupIndexer indexer, LedgerReader reader, CheckpointKeys keys)
     {
         _sequencer = sequencer;
         _publisher = publisher;
+        LookupIndexer = indexer;
         Reader = reader;
         Keys = keys;
     }
 
     public LedgerReader Reader { get; }
+    public LedgerLookupIndexer LookupIndexer { get; }
     public CheckpointKeys Keys { get; }
     public string Origin => Reader.Origin;
     public TreeHead Committed => _sequencer.Committed;
+    public long BatchesCommitted => _sequencer.BatchesCommitted;
     public SignedCheckpoint? LatestCheckpoint => _publisher.Latest;
 
-    /// <summary>Starts the sequencer (loading and checking the tree state) and the checkpoint publisher.</summary>
+    /// <summary>Starts the sequencer (loading and checking the tree state), the checkpoint publisher and the lookup indexer.</summary>
     /// <exception cref="LedgerIntegrityException">the stored tree does not agree with itself.</exception>
     public static async Task<TransparencyLog> OpenAsync(NpgsqlDataSource dataSource, LedgerOptions options, CheckpointKeys keys, CancellationToken ct)
     {
@@ -38,7 +42,9 @@ public sealed class TransparencyLog : IAsyncDisposable
         {
             var publisher = await CheckpointPublisher.StartAsync(dataSource, options.Origin, keys.Signers, () => sequencer.Committed,
                 options.CheckpointInterval, ct).ConfigureAwait(false);
-            return new TransparencyLog(sequencer, publisher, new LedgerReader(dataSource, options.Origin), keys);
+            var indexer = LedgerLookupIndexer.Start(dataSource, options.LookupIndexChunkSize, options.LookupIndexPollInterval, options.LookupIndexGatherDelay);
+            sequencer.EntriesCommitted += indexer.Offer;
+            return new TransparencyLog(sequencer, publisher, indexer, new LedgerReader(dataSource, options.Origin), keys);
         }
         catch
         {
@@ -77,5 +83,6 @@ public sealed class TransparencyLog : IAsyncDisposable
     {
         await _sequencer.DisposeAsync().ConfigureAwait(false);
         await _publisher.DisposeAsync().ConfigureAwait(false);
+        await LookupIndexer.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -47,11 +47,18 @@ public sealed class CrashRecoveryTests
         var head = await reader.GetTreeHeadAsync(CancellationToken.None);
         Assert.True(head.Size >= acknowledged.Count);
         Assert.True(acknowledged.Values.Max() < head.Size);
-        // No half batch: entries, lookups and tiles all stop at the tree size, and the tiles hash to the stored root.
+        // No half batch: entries and tiles stop at the tree size, and the tiles hash to the stored root.
         Assert.Equal(head.Size, await ScalarAsync(db.DataSource, "SELECT count(*) FROM ledger_entries"));
         Assert.Equal(head.Size - 1, await ScalarAsync(db.DataSource, "SELECT max(idx) FROM ledger_entries"));
-        Assert.Equal(head.Size, await ScalarAsync(db.DataSource, "SELECT count(*) FROM ledger_lookup"));
         Assert.Equal(head.RootHash, await reader.GetRootAsync(head.Size, CancellationToken.None));
+        // The lookup indexer follows the log: it may be behind, never ahead, and its rows stop exactly at its mark.
+        var indexed = await ScalarAsync(db.DataSource, "SELECT next_idx FROM ledger_lookup_progress");
+        Assert.InRange(indexed, 0, head.Size);
+        Assert.Equal(indexed, await ScalarAsync(db.DataSource, "SELECT count(*) FROM ledger_lookup"));
+        Assert.Equal(indexed, await ScalarAsync(db.DataSource, "SELECT coalesce(max(idx) + 1, 0) FROM ledger_lookup"));
+        // Lookups already find the last acknowledged entry, indexed or not.
+        var (lastN, lastIndex) = acknowledged.MaxBy(a => a.Value);
+        Assert.Equal([lastIndex], (await reader.FindByWatermarkPayloadAsync(TestEntries.Make(lastN).WatermarkPayload, CancellationToken.None)).Select(e => e.Index));
 
         // The last checkpoint the writer saved is consistent with the tree after the crash.
         var keys = CheckpointKeys.ReadVerifierKeys(temp.Combine("keys", CheckpointKeys.VerifierKeysFileName));
@@ -71,6 +78,16 @@ public sealed class CrashRecoveryTests
         var receipt = await log.AppendAsync(TestEntries.Make(-1), CancellationToken.None);
         Assert.Equal(head.Size, receipt.Index);
         receipt.Verify("test.local/ledger", keys);
+
+        // Its lookup indexer catches up over what was written before the crash, each entry once.
+        using var catchUp = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (await ScalarAsync(db.DataSource, "SELECT next_idx FROM ledger_lookup_progress") < head.Size + 1)
+            await Task.Delay(20, catchUp.Token);
+        Assert.Equal(head.Size + 1, await ScalarAsync(db.DataSource, "SELECT count(DISTINCT idx) FROM ledger_lookup"));
+        Assert.Equal(head.Size + 1, await ScalarAsync(db.DataSource, "SELECT count(*) FROM ledger_lookup"));
+        var (firstN, firstIndex) = acknowledged.MinBy(a => a.Value);
+        Assert.Equal([firstIndex], (await reader.FindByAssetIdAsync(TestEntries.Make(firstN).AssetId, CancellationToken.None)).Select(e => e.Index));
+        Assert.Equal([lastIndex], (await reader.FindByAssetIdAsync(TestEntries.Make(lastN).AssetId, CancellationToken.None)).Select(e => e.Index));
     }
 
     private static async Task<long> ScalarAsync(NpgsqlDataSource ds, string sql)

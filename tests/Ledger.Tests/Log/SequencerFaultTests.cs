@@ -42,7 +42,7 @@ public sealed class SequencerFaultTests
         await sequencer.SequenceAsync(TestEntries.Make(1), CancellationToken.None);
         await using (var slow = db.DataSource.CreateCommand("""
             CREATE FUNCTION test_slow_insert() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(30); RETURN NULL; END $$;
-            CREATE TRIGGER test_slow_lookup BEFORE INSERT ON ledger_lookup FOR EACH STATEMENT EXECUTE FUNCTION test_slow_insert();
+            CREATE TRIGGER test_slow_entries BEFORE INSERT ON ledger_entries FOR EACH STATEMENT EXECUTE FUNCTION test_slow_insert();
             """))
             await slow.ExecuteNonQueryAsync();
 
@@ -58,7 +58,7 @@ public sealed class SequencerFaultTests
         Assert.Contains("nothing was logged", error.Message, StringComparison.Ordinal);
         Assert.Equal(1L, await ScalarAsync(db.DataSource, "SELECT count(*) FROM ledger_entries"));
 
-        await using (var fix = db.DataSource.CreateCommand("DROP TRIGGER test_slow_lookup ON ledger_lookup"))
+        await using (var fix = db.DataSource.CreateCommand("DROP TRIGGER test_slow_entries ON ledger_entries"))
             await fix.ExecuteNonQueryAsync();
         var retried = await sequencer.SequenceAsync(TestEntries.Make(2), CancellationToken.None);
         Assert.Equal(1, retried.Index);

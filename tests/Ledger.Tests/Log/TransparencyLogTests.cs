@@ -97,6 +97,32 @@ public sealed class TransparencyLogTests
     }
 
     [Fact]
+    public async Task DuplicatesSpreadOverBatchesInFlightTogether_AreEachRejectedWithTheIndexOfTheFirst()
+    {
+        await using var db = await PostgresCluster.CreateDatabaseAsync(migrate: true);
+        var options = TestEntries.FastOptions();
+        options.MaxBatchSize = 50; // many small batches: one commits while the next, holding its duplicates, is copied
+        await using var sequencer = await LedgerSequencer.StartAsync(db.DataSource, options, CancellationToken.None);
+        var submissions = Enumerable.Range(0, 3000).Select(i => i % 1000).ToList();
+
+        var attempts = submissions.Select(n => sequencer.SequenceAsync(TestEntries.Make(n), CancellationToken.None)).ToList();
+        await Task.WhenAll(attempts.Select(a => a.ContinueWith(_ => { }, TaskScheduler.Default)));
+
+        var logged = new Dictionary<int, long>();
+        for (var i = 0; i < 1000; i++) logged[i] = (await attempts[i]).Index;
+        for (var i = 1000; i < 3000; i++)
+        {
+            var duplicate = await Assert.ThrowsAsync<DuplicateEntryException>(() => attempts[i]);
+            Assert.Equal(logged[submissions[i]], duplicate.ExistingIndex);
+        }
+        var reader = new LedgerReader(db.DataSource, "test.local/ledger");
+        var head = await reader.GetTreeHeadAsync(CancellationToken.None);
+        Assert.Equal(1000, head.Size);
+        Assert.Equal(head.RootHash, await reader.GetRootAsync(head.Size, CancellationToken.None));
+        Assert.Equal(Enumerable.Range(0, 1000).Select(i => (long)i), logged.Values.Order());
+    }
+
+    [Fact]
     public async Task ConsistencyProofs_BetweenPublishedCheckpoints_Verify()
     {
         using var temp = new TempDirectory();
