@@ -61,9 +61,9 @@ internal static class GeneratorBench
             plain.Stop();
 
             BenchOutput.Progress("full stamping pipeline");
-            var root = CertificateAuthority.CreateRoot("CN=Bench Root", SigningAlgorithm.Es256, TimeSpan.FromDays(1));
-            var intermediate = CertificateAuthority.CreateIntermediate(root, "CN=Bench Intermediate", SigningAlgorithm.Es256, TimeSpan.FromDays(1));
-            var signerCertificate = CertificateAuthority.IssueClaimSigner(intermediate, "CN=Bench Signer", SigningAlgorithm.Es256, TimeSpan.FromDays(1));
+            var root = CertificateAuthority.CreateRoot("CN=Bench Root, O=Provenance Bench", SigningAlgorithm.Es256, TimeSpan.FromDays(1));
+            var intermediate = CertificateAuthority.CreateIntermediate(root, "CN=Bench Intermediate, O=Provenance Bench", SigningAlgorithm.Es256, TimeSpan.FromDays(1));
+            var signerCertificate = CertificateAuthority.IssueClaimSigner(intermediate, "CN=Bench Signer, O=Provenance Bench", SigningAlgorithm.Es256, TimeSpan.FromDays(1));
             using var signer = new X509Signer([signerCertificate, intermediate], PemFiles.PrivateKeyOf(signerCertificate), SigningAlgorithm.Es256);
             var pipeline = new StampingPipeline(runner, null, WatermarkKey.Generate(), signer, null, new CountingLedger(), null,
                 new StampingOptions { Preset = preset, Encoder = VideoEncoders.Libx264 });
