@@ -7,7 +7,7 @@ scripts/setup.sh --tests || exit 1
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 # Test assemblies run one at a time: on two cores, parallel assemblies only fight over ffmpeg and PostgreSQL.
-dotnet test Provenance.sln -c Release --no-build -v q --nologo -m:1 "$@" 2>&1 | tee "$log"
+dotnet test Provenance.sln -c Release --no-build -v q --nologo -m:1 --blame-hang-timeout 5m "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 awk '
   /(Passed|Failed)!/ {

@@ -32,13 +32,13 @@ internal static partial class WatermarkBench
             ("vtest@10s", (w, h, s) => Real(vtest, 10, s)),
             ("testsrc2+grain", (w, h, s) => Lavfi($"testsrc2=size={w}x{h}:rate=30,noise=alls=12:allf=t", s)),
             ("megamind", (w, h, s) => Real(megamind, 0, s)),
-            ("life", (w, h, s) => Lavfi($"life=size={w / 4}x{h / 4}:rate=30:mold=10:ratio=0.3:life_color=#c0a080:death_color=#203040,scale={w}:{h}:flags=bicubic,noise=alls=4:allf=t", s)),
+            ("life", (w, h, s) => Lavfi($"life=size={w / 4}x{h / 4}:rate=30:seed=1:mold=10:ratio=0.3:life_color=#c0a080:death_color=#203040,scale={w}:{h}:flags=bicubic,noise=alls=4:allf=t", s)),
             ("vtest@20s", (w, h, s) => Real(vtest, 20, s)),
             ("smptehdbars+grain", (w, h, s) => Lavfi($"smptehdbars=size={w}x{h}:rate=30,noise=alls=10:allf=t", s)),
             ("vtest@30s", (w, h, s) => Real(vtest, 30, s)),
-            ("gradients+grain", (w, h, s) => Lavfi($"gradients=size={w}x{h}:rate=30:speed=0.05,noise=alls=6:allf=t", s)),
+            ("gradients+grain", (w, h, s) => Lavfi($"gradients=size={w}x{h}:rate=30:seed=1:speed=0.05,noise=alls=6:allf=t", s)),
             ("vtest@40s", (w, h, s) => Real(vtest, 40, s)),
-            ("cellauto", (w, h, s) => Lavfi($"cellauto=size={w / 2}x{h / 2}:rate=30:rule=30:scroll=1,scale={w}:{h}:flags=bicubic", s)),
+            ("cellauto", (w, h, s) => Lavfi($"cellauto=size={w / 2}x{h / 2}:rate=30:seed=1:rule=30:scroll=1,scale={w}:{h}:flags=bicubic", s)),
             ("vtest@50s", (w, h, s) => Real(vtest, 50, s)),
             ("mandelbrot", (w, h, s) => Lavfi($"mandelbrot=size={w}x{h}:rate=30:start_scale=1.5", s)),
             ("vtest@60s", (w, h, s) => Real(vtest, 60, s)),
@@ -46,7 +46,7 @@ internal static partial class WatermarkBench
             ("vtest@69s", (w, h, s) => Real(vtest, 69, s)),
             ("testsrc2", (w, h, s) => Lavfi($"testsrc2=size={w}x{h}:rate=30", s)),
             ("megamind@1s", (w, h, s) => Real(megamind, 1, s)),
-            ("life_fine", (w, h, s) => Lavfi($"life=size={w / 2}x{h / 2}:rate=30:mold=20:ratio=0.5,scale={w}:{h}:flags=neighbor,noise=alls=6:allf=t", s)),
+            ("life_fine", (w, h, s) => Lavfi($"life=size={w / 2}x{h / 2}:rate=30:seed=2:mold=20:ratio=0.5,scale={w}:{h}:flags=neighbor,noise=alls=6:allf=t", s)),
         };
         var tree = Path.Combine(RealFootageFolder, "tree.avi");
         kinds.Add(("tree", (w, h, s) => Real(tree, 0, s)));
@@ -96,7 +96,7 @@ internal static partial class WatermarkBench
         var plain = Path.Combine(outDir, "gradient_plain.png");
         var marked = Path.Combine(outDir, "gradient_marked.png");
         var source = Path.Combine(outDir, "work", "gradient.mkv");
-        await TranscodeAsync(Lavfi($"gradients=size={w}x{h}:rate=30:c0=0x203050:c1=0xd0c0a0:speed=0.00001,noise=alls=2:allf=t", 1).Append("-frames:v").Append("1").ToArray(), w, h, 30,
+        await TranscodeAsync(Lavfi($"gradients=size={w}x{h}:rate=30:seed=1:c0=0x203050:c1=0xd0c0a0:speed=0.00001,noise=alls=2:allf=t", 1).Append("-frames:v").Append("1").ToArray(), w, h, 30,
             null, ["-frames:v", "1", "-c:v", "ffv1"], source, ct);
         await TranscodeAsync(["-i", source, "-frames:v", "1"], w, h, 30, new TiledWatermarkEmbedder(key, PayloadBase, options), ["-frames:v", "1", "-c:v", "ffv1"],
             Path.Combine(outDir, "work", "gradient.marked.mkv"), ct);

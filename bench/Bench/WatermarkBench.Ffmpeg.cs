@@ -92,22 +92,7 @@ internal static partial class WatermarkBench
         var (w0, h0) = await ProbeSizeAsync(path, ct);
         var h = Math.Min(h0, profile.Height);
         var w = h == h0 ? w0 : Math.Max(2, (int)Math.Round((double)w0 * h / h0 / 2) * 2);
-        var rate = profile.FramesPerSecond.ToString(CultureInfo.InvariantCulture);
-        using var dec = StartTool("ffmpeg", ["-loglevel", "error", "-i", path, "-an", "-vf", $"fps={rate},scale={w}:{h}:flags=area,format=gray", "-f", "rawvideo", "-"], false, true);
-        var err = dec.StandardError.ReadToEndAsync(ct);
-        var frames = new List<(byte[] Luma, double Time)>();
-        var src = dec.StandardOutput.BaseStream;
-        while (true)
-        {
-            var buffer = new byte[w * h];
-            var got = 0;
-            while (got < buffer.Length) { var n = await src.ReadAsync(buffer.AsMemory(got), ct); if (n == 0) break; got += n; }
-            if (got < buffer.Length) break;
-            frames.Add((buffer, frames.Count / profile.FramesPerSecond));
-        }
-        await dec.WaitForExitAsync(ct);
-        if (dec.ExitCode != 0) throw new InvalidOperationException($"analysis decode: {await err}");
-        return new AnalysisClip(w, h, frames, profile.FramesPerSecond);
+        return await AnalysisFramesFromAsync(["-i", path], w, h, profile.FramesPerSecond, ct);
     }
 
     /// <summary>Decodes any ffmpeg input straight to gray frames of a given size and rate.</summary>

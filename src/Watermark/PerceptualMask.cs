@@ -24,6 +24,9 @@ internal sealed class PerceptualMask
     private readonly int _halfHeight;
     private readonly int[] _half;
     private short[] _rowAccumulator = [];
+    private readonly float[] _rowMinimum;
+    private readonly int[] _coarseAccumulator;
+    private readonly int[] _coarseDifferences;
 
     public int BlocksX { get; }
     public int BlocksY { get; }
@@ -34,6 +37,9 @@ internal sealed class PerceptualMask
         BlocksX = (width + Block - 1) / Block;
         BlocksY = (height + Block - 1) / Block;
         _texture = new float[BlocksX * BlocksY];
+        _rowMinimum = new float[BlocksX * BlocksY];
+        _coarseAccumulator = new int[BlocksX];
+        _coarseDifferences = new int[Math.Max(1, width / 2)];
         Values = new float[BlocksX * BlocksY];
         _floor = (float)options.MaskFloor;
         _span = (float)Math.Max(1e-3, options.MaskFull - options.MaskFloor);
@@ -50,22 +56,29 @@ internal sealed class PerceptualMask
         const float NoiseScale = 1f / 3.9f;
         FineTexture(luma, width, height, stride, NoiseScale);
         CoarseTexture(luma, stride, NoiseScale);
-        for (var by = 0; by < BlocksY; by++)
+        // 3x3 erosion as two separable passes (a minimum over a row of three, then over a column of three), which
+        // equals the minimum over the clamped 3x3 neighbourhood.
+        int bxCount = BlocksX, byCount = BlocksY;
+        for (var by = 0; by < byCount; by++)
         {
-            for (var bx = 0; bx < BlocksX; bx++)
+            var row = _texture.AsSpan(by * bxCount, bxCount);
+            var rowMin = _rowMinimum.AsSpan(by * bxCount, bxCount);
+            for (var bx = 0; bx < bxCount; bx++)
             {
-                var m = float.MaxValue;
-                for (var dy = -1; dy <= 1; dy++)
-                {
-                    var yy = Math.Clamp(by + dy, 0, BlocksY - 1);
-                    for (var dx = -1; dx <= 1; dx++)
-                    {
-                        var xx = Math.Clamp(bx + dx, 0, BlocksX - 1);
-                        m = Math.Min(m, _texture[yy * BlocksX + xx]);
-                    }
-                }
+                rowMin[bx] = Math.Min(row[Math.Max(0, bx - 1)], Math.Min(row[bx], row[Math.Min(bxCount - 1, bx + 1)]));
+            }
+        }
+        for (var by = 0; by < byCount; by++)
+        {
+            var up = _rowMinimum.AsSpan(Math.Max(0, by - 1) * bxCount, bxCount);
+            var mid = _rowMinimum.AsSpan(by * bxCount, bxCount);
+            var down = _rowMinimum.AsSpan(Math.Min(byCount - 1, by + 1) * bxCount, bxCount);
+            var values = Values.AsSpan(by * bxCount, bxCount);
+            for (var bx = 0; bx < bxCount; bx++)
+            {
+                var m = Math.Min(up[bx], Math.Min(mid[bx], down[bx]));
                 var v = Math.Clamp((m - _floor) / _span, 0f, 1f);
-                Values[by * BlocksX + bx] = m >= _flat ? Math.Max(v, _minimum) : v;
+                values[bx] = m >= _flat ? Math.Max(v, _minimum) : v;
             }
         }
     }
@@ -139,14 +152,11 @@ internal sealed class PerceptualMask
         if (hw < 3 || hh < 3) return;
         for (var y = 0; y < hh; y++)
         {
-            var r0 = luma.Slice(2 * y * stride, 2 * hw);
-            var r1 = luma.Slice((2 * y + 1) * stride, 2 * hw);
-            var o = y * hw;
-            for (var x = 0; x < hw; x++) _half[o + x] = r0[2 * x] + r0[2 * x + 1] + r1[2 * x] + r1[2 * x + 1];
+            DownsampleRows(luma.Slice(2 * y * stride, 2 * hw), luma.Slice((2 * y + 1) * stride, 2 * hw), _half.AsSpan(y * hw, hw));
         }
         // Half-resolution pixel (x, y) covers full-resolution block x >> 1, y >> 1 (4x4 blocks = 2x2 half pixels).
-        var scale = noiseScale / 4f / 4f; // 4: sum of four pixels; 4: four half pixels per block
-        var acc = new float[BlocksX];
+        var scale = noiseScale / 4f / 4f;
+        var acc = _coarseAccumulator;
         for (var by = 0; by < BlocksY; by++)
         {
             Array.Clear(acc);
@@ -154,16 +164,24 @@ internal sealed class PerceptualMask
             for (var y = 2 * by; y < Math.Min(hh, 2 * by + 2); y++)
             {
                 any = true;
-                var o = y * hw;
-                var ou = Math.Max(0, y - 1) * hw;
-                var od = Math.Min(hh - 1, y + 1) * hw;
-                for (var x = 0; x < hw; x++)
+                var row = _half.AsSpan(y * hw, hw);
+                var up = _half.AsSpan(Math.Max(0, y - 1) * hw, hw);
+                var down = _half.AsSpan(Math.Min(hh - 1, y + 1) * hw, hw);
+                var diff = _coarseDifferences;
+                diff[0] = SecondDifference(row[0], row[0], row[1], up[0], down[0]);
+                var x = 1;
+                var lanes = Vector<int>.Count;
+                for (; x + lanes + 1 <= hw; x += lanes)
                 {
-                    var c = _half[o + x];
-                    var l = _half[o + Math.Max(0, x - 1)];
-                    var r = _half[o + Math.Min(hw - 1, x + 1)];
-                    acc[x >> 1] += Math.Abs(l + r - 2 * c) + Math.Abs(_half[ou + x] + _half[od + x] - 2 * c);
+                    var c = new Vector<int>(row[x..]);
+                    var twice = c + c;
+                    (Vector.Abs(new Vector<int>(row[(x - 1)..]) + new Vector<int>(row[(x + 1)..]) - twice)
+                        + Vector.Abs(new Vector<int>(up[x..]) + new Vector<int>(down[x..]) - twice)).CopyTo(diff, x);
                 }
+                for (; x < hw - 1; x++) diff[x] = SecondDifference(row[x], row[x - 1], row[x + 1], up[x], down[x]);
+                diff[hw - 1] = SecondDifference(row[hw - 1], row[hw - 2], row[hw - 1], up[hw - 1], down[hw - 1]);
+                for (x = 0; x + 1 < hw; x += 2) acc[x >> 1] += diff[x] + diff[x + 1];
+                if ((hw & 1) != 0) acc[(hw - 1) >> 1] += diff[hw - 1];
             }
             if (!any) continue;
             for (var bx = 0; bx < BlocksX; bx++)
@@ -173,4 +191,25 @@ internal sealed class PerceptualMask
             }
         }
     }
+
+    /// <summary>out[x] = sum of the 2x2 pixels at (2x, 2x+1) of the two rows. Bytes are widened to 16 bits and added
+    /// row to row; each even/odd pair, read as one 32-bit lane, is summed by adding its low and high halves.</summary>
+    private static void DownsampleRows(ReadOnlySpan<byte> top, ReadOnlySpan<byte> bottom, Span<int> output)
+    {
+        var bytes = Vector<byte>.Count;
+        var low = new Vector<uint>(0xFFFF);
+        var x = 0;
+        for (; 2 * x + bytes <= top.Length; x += bytes / 2)
+        {
+            Vector.Widen(new Vector<byte>(top[(2 * x)..]), out var t0, out var t1);
+            Vector.Widen(new Vector<byte>(bottom[(2 * x)..]), out var b0, out var b1);
+            var p0 = Vector.AsVectorUInt32(t0 + b0);
+            var p1 = Vector.AsVectorUInt32(t1 + b1);
+            Vector.AsVectorInt32((p0 & low) + (p0 >> 16)).CopyTo(output[x..]);
+            Vector.AsVectorInt32((p1 & low) + (p1 >> 16)).CopyTo(output[(x + Vector<uint>.Count)..]);
+        }
+        for (; x < output.Length; x++) output[x] = top[2 * x] + top[2 * x + 1] + bottom[2 * x] + bottom[2 * x + 1];
+    }
+
+    private static int SecondDifference(int c, int l, int r, int u, int d) => Math.Abs(l + r - 2 * c) + Math.Abs(u + d - 2 * c);
 }

@@ -18,6 +18,8 @@ public sealed class TiledWatermarkEmbedder : IWatermarkEmbedder
     private PerceptualMask? _mask;
     private int[] _maskX0 = [], _maskX1 = [];
     private float[] _maskTx = [];
+    private float[] _upperRow = [], _lowerRow = [], _rowMask = [];
+    private bool[] _rowMarked = [];
 
     public TiledWatermarkEmbedder(WatermarkKey key, ulong payload, WatermarkOptions? options = null)
     {
@@ -38,31 +40,70 @@ public sealed class TiledWatermarkEmbedder : IWatermarkEmbedder
         var strength = (float)(_options.Strength * BudgetScale(mask));
         var bx = mask.BlocksX;
         var maskValues = mask.Values;
-        var rowMask = new float[width];
-        var blockRow = new float[bx];
+        // The mask is bilinear between block centres. Each block row is interpolated across the width once (times
+        // the strength) into one of two cached rows; every pixel row is then a blend of the two rows around it.
+        var rowMarked = _rowMarked;
+        for (var b = 0; b < mask.BlocksY; b++)
+        {
+            rowMarked[b] = maskValues.AsSpan(b * bx, bx).IndexOfAnyExcept(0f) >= 0;
+        }
+        int upperRow = -1, lowerRow = -1;
+        var upper = _upperRow;
+        var lower = _lowerRow;
+        var rowMask = _rowMask;
         for (var y = 0; y < height; y++)
         {
             var fy = (y + 0.5f) / PerceptualMask.Block - 0.5f;
             var by0 = Math.Clamp((int)MathF.Floor(fy), 0, mask.BlocksY - 1);
             var by1 = Math.Min(by0 + 1, mask.BlocksY - 1);
+            if (!rowMarked[by0] && !rowMarked[by1]) continue;
             var ty = Math.Clamp(fy - by0, 0f, 1f);
-            var r0 = by0 * bx;
-            var r1 = by1 * bx;
-            var anyMarked = false;
-            for (var b = 0; b < bx; b++)
+            if (upperRow != by0)
             {
-                var v = maskValues[r0 + b] + (maskValues[r1 + b] - maskValues[r0 + b]) * ty;
-                blockRow[b] = v;
-                anyMarked |= v > 0;
+                if (lowerRow == by0)
+                {
+                    (upper, lower) = (lower, upper);
+                    (upperRow, lowerRow) = (lowerRow, -1);
+                }
+                else
+                {
+                    InterpolateAcross(maskValues.AsSpan(by0 * bx, bx), strength, upper);
+                    upperRow = by0;
+                }
             }
-            if (!anyMarked) continue;
-            for (var x = 0; x < width; x++)
+            if (lowerRow != by1)
             {
-                var a = blockRow[_maskX0[x]];
-                rowMask[x] = strength * (a + (blockRow[_maskX1[x]] - a) * _maskTx[x]);
+                InterpolateAcross(maskValues.AsSpan(by1 * bx, bx), strength, lower);
+                lowerRow = by1;
             }
+            Blend(upper, lower, ty, rowMask);
             AddPattern(luma.Slice(y * stride, width), rowMask, _field.AsSpan(y * width, width));
         }
+        (_upperRow, _lowerRow) = (upper, lower);
+    }
+
+    /// <summary>target[x] = strength · (blocks interpolated linearly between block centres at x).</summary>
+    private void InterpolateAcross(ReadOnlySpan<float> blocks, float strength, float[] target)
+    {
+        for (var x = 0; x < target.Length; x++)
+        {
+            var a = blocks[_maskX0[x]];
+            target[x] = strength * (a + (blocks[_maskX1[x]] - a) * _maskTx[x]);
+        }
+    }
+
+    /// <summary>weight[x] = upper[x] + (lower[x] − upper[x]) · t.</summary>
+    private static void Blend(ReadOnlySpan<float> upper, ReadOnlySpan<float> lower, float t, Span<float> weight)
+    {
+        var lanes = Vector<float>.Count;
+        var vt = new Vector<float>(t);
+        var x = 0;
+        for (; x + lanes <= weight.Length; x += lanes)
+        {
+            var u = new Vector<float>(upper[x..]);
+            (u + (new Vector<float>(lower[x..]) - u) * vt).CopyTo(weight[x..]);
+        }
+        for (; x < weight.Length; x++) weight[x] = upper[x] + (lower[x] - upper[x]) * t;
     }
 
     /// <summary>row[x] += weight[x] · field[x], rounded and clamped to 0..255, 32 pixels at a time.</summary>
@@ -125,6 +166,8 @@ public sealed class TiledWatermarkEmbedder : IWatermarkEmbedder
         _fieldPower = power / _field.Length;
         _mask = new PerceptualMask(width, height, _options);
         _maskX0 = new int[width]; _maskX1 = new int[width]; _maskTx = new float[width];
+        _upperRow = new float[width]; _lowerRow = new float[width]; _rowMask = new float[width];
+        _rowMarked = new bool[_mask.BlocksY];
         for (var x = 0; x < width; x++)
         {
             var fx = (x + 0.5f) / PerceptualMask.Block - 0.5f;

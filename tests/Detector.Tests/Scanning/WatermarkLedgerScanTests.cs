@@ -105,23 +105,6 @@ public sealed class WatermarkLedgerScanTests : IAsyncLifetime
         GeneratorId = "test/detector",
     };
 
-    /// <summary>A 3 s 640x360 textured clip with the mark embedded in every frame's luma, encoded with libx264.</summary>
-    private async Task<string> MarkedClipAsync(WatermarkKey key, ulong payload)
-    {
-        var source = await DetectorClips.GrainyMandelbrotAsync(640, 360, 3, 25);
-        var output = dir.File("marked.mp4");
-        var embedder = new TiledWatermarkEmbedder(key, payload);
-        await using var sink = await FrameSink.StartAsync(runner, output,
-            new FrameSinkOptions { Width = 640, Height = 360, FrameRate = new Rational(25, 1), Preset = "veryfast" }, null, CancellationToken.None);
-        await foreach (var frame in new FrameSource(runner).ReadFramesAsync(source, new FrameSourceOptions { PixelFormat = RawPixelFormat.Yuv420p }, CancellationToken.None))
-        {
-            using (frame)
-            {
-                embedder.Embed(frame.Plane0, frame.Width, frame.Height, frame.Width, frame.Index);
-                await sink.WriteFrameAsync(frame, CancellationToken.None);
-            }
-        }
-        await sink.CompleteAsync(CancellationToken.None);
-        return output;
-    }
+    private Task<string> MarkedClipAsync(WatermarkKey key, ulong payload) =>
+        DetectorClips.WatermarkedAsync(runner, key, payload, dir.File("marked.mp4"));
 }

@@ -93,19 +93,20 @@ public sealed class OnnxBackendTests
     {
         using var dir = new TempFolder("provenance-generator-onnx-");
         using var parts = new PipelineFixture();
-        var (model, card) = TinyModel(160, 90, batch: 4, redBias: 0.5f);
+        var (model, card) = TinyModel(640, 360, batch: 4, redBias: 0.5f);
         var path = dir.File("tiny.onnx");
         await File.WriteAllBytesAsync(path, model);
         await File.WriteAllTextAsync(path + FrameModelCard.Suffix, card.ToJson());
         using var backend = OnnxBackend.Load(path, InferenceOptions.Cpu);
 
-        var result = await parts.Pipeline().GenerateAsync(new GenerationRequest("noise study", 9, 320, 180, 24, 1), backend, dir.File("onnx.mp4"), null, CancellationToken.None);
+        var result = await parts.Pipeline().GenerateAsync(new GenerationRequest("noise study", 9, 1280, 720, 24, 5), backend, dir.File("onnx.mp4"), null, CancellationToken.None);
 
         Assert.Equal("onnx", result.Receipt.Backend);
         Assert.Equal("cpu", result.Receipt.Device);
         Assert.Equal("tiny-frames/1", result.Receipt.Model);
-        Assert.Equal(24, result.Receipt.Frames);
+        Assert.Equal(120, result.Receipt.Frames);
         Assert.Equal(C2paState.Trusted, (await C2paVerifier.VerifyAsync(result.ClipPath, parts.Trust, CancellationToken.None)).State);
         await parts.AssertTrustedByC2paRsAsync(result.ClipPath);
+        await parts.AssertWatermarkSurvivesPlatformAsync(result.ClipPath, result.Receipt.AssetId);
     }
 }

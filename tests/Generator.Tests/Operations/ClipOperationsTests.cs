@@ -52,30 +52,36 @@ public sealed class ClipOperationsTests : IDisposable
         return path;
     }
 
-    private async Task<(StampResult Result, VideoProbe Probe)> StampAsync(FrameStream stream, string name)
+    private async Task<(StampResult Result, VideoProbe Probe)> StampAsync(FrameStream stream, string name, bool watermarkSurvivesPlatform = true)
     {
         var output = _dir.File(Path.Combine("out", name));
         var result = await _parts.Pipeline().StampAsync(stream, output, null, null, CancellationToken.None);
         var verdict = await C2paVerifier.VerifyAsync(output, _parts.Trust, CancellationToken.None);
         Assert.Equal(C2paState.Trusted, verdict.State);
         await _parts.AssertTrustedByC2paRsAsync(output);
+        if (watermarkSurvivesPlatform)
+        {
+            await _parts.AssertWatermarkSurvivesPlatformAsync(output, result.Receipt.AssetId);
+        }
         return (result, await new VideoProber(_parts.Runner).ProbeAsync(output, null, CancellationToken.None));
     }
 
     [Fact]
     public async Task Animate_TurnsAStillIntoAMovingStampedClip()
     {
-        var still = await ProceduralClipAsync("still-source.mp4", 800, 450, 24, 0.05);
+        var still = await ProceduralClipAsync("still-source.mp4", 1920, 1080, 24, 0.05);
         var image = _dir.File("still.png");
         await RenderAsync("still.png", $"movie={still.Replace(":", "\\:")}");
-        var stream = new ClipOperations(_parts.Runner).Animate(image, 640, 360, 24, 2.5, AnimationMotion.Parallax);
-        var (result, probe) = await StampAsync(stream, "animated.mp4");
+        var stream = new ClipOperations(_parts.Runner).Animate(image, 1280, 720, 24, 5, AnimationMotion.Parallax);
+        // Known gap (docs/generator.md): the mark of an animated still is not yet read back after a 720p CRF 28
+        // re-encode (p about 1e-3 here), so this test checks the stamp itself, not the re-encoded copy's watermark.
+        var (result, probe) = await StampAsync(stream, "animated.mp4", watermarkSurvivesPlatform: false);
+        var direct = await ClipChecks.ReadWatermarkAsync(_parts.Runner, _parts.WatermarkKey, result.ClipPath);
+        Assert.Equal(result.Receipt.AssetId, direct.PayloadHex);
 
         Assert.Equal("animate", result.Receipt.Backend);
-        Assert.Equal(60, result.Receipt.Frames);
-        Assert.Equal((640, 360), (probe.Width, probe.Height));
-        // Known gap (docs/watermark.md): on a panning still of low texture the mark is not read reliably, so this test
-        // checks the stamp (Trusted manifest, receipt) but not the watermark; Import and Generate check it.
+        Assert.Equal(120, result.Receipt.Frames);
+        Assert.Equal((1280, 720), (probe.Width, probe.Height));
         // The camera moves: first and last key-frame fingerprints differ.
         Assert.NotEqual(result.Receipt.Fingerprints[0], LastFrameHash(result.ClipPath));
     }
@@ -97,25 +103,25 @@ public sealed class ClipOperationsTests : IDisposable
     [Fact]
     public async Task Interpolate_RaisesTheFrameRate()
     {
-        var clip = await RenderAsync("low-rate.mp4", "testsrc2=size=320x180:rate=12:duration=1");
+        var clip = await RenderAsync("low-rate.mp4", "testsrc2=size=1280x720:rate=12:duration=2,noise=alls=12:allf=t");
         var stream = await new ClipOperations(_parts.Runner).InterpolateAsync(clip, 24, CancellationToken.None);
         var (result, probe) = await StampAsync(stream, "smooth.mp4");
 
         Assert.Equal("interpolate", result.Receipt.Backend);
         Assert.Equal(24, probe.FrameRate.ToDouble(), 3);
-        Assert.InRange(result.Receipt.Frames, 20, 26);
+        Assert.InRange(result.Receipt.Frames, 44, 50);
     }
 
     [Fact]
     public async Task Extend_ContinuesTheClipPastItsEnd()
     {
-        var clip = await RenderAsync("short.mp4", "testsrc2=size=320x180:rate=24:duration=1");
-        var stream = await new ClipOperations(_parts.Runner).ExtendAsync(clip, 1, _dir.Path, CancellationToken.None);
+        var clip = await RenderAsync("short.mp4", "testsrc2=size=1280x720:rate=24:duration=1,noise=alls=12:allf=t");
+        var stream = await new ClipOperations(_parts.Runner).ExtendAsync(clip, 2, _dir.Path, CancellationToken.None);
         var (result, probe) = await StampAsync(stream, "longer.mp4");
 
         Assert.Equal("extend", result.Receipt.Backend);
-        Assert.Equal(48, result.Receipt.Frames);
-        Assert.Equal(2.0, probe.Duration!.Value.TotalSeconds, 1);
+        Assert.Equal(72, result.Receipt.Frames);
+        Assert.Equal(3.0, probe.Duration!.Value.TotalSeconds, 1);
         Assert.DoesNotContain(Directory.GetFiles(_dir.Path), f => f.EndsWith(".png", StringComparison.Ordinal));
     }
 
@@ -136,7 +142,7 @@ public sealed class ClipOperationsTests : IDisposable
     [Fact]
     public async Task Import_KeepsTheCredentialsOfASignedClipAsItsParentIngredient()
     {
-        var plain = await RenderAsync("made-elsewhere.mp4", "testsrc2=size=320x180:rate=24:duration=1");
+        var plain = await ProceduralClipAsync("made-elsewhere.mp4", 1280, 720, 24, 5);
         var signedElsewhere = _dir.File("signed-elsewhere.mp4");
         var parentManifest = new Provenance.Signer.Manifest.ClipManifest
         {
@@ -161,7 +167,7 @@ public sealed class ClipOperationsTests : IDisposable
     [Fact]
     public async Task Import_OfAnUnsignedClip_HasNoIngredient()
     {
-        var plain = await RenderAsync("unsigned.mp4", "testsrc2=size=320x180:rate=24:duration=1");
+        var plain = await ProceduralClipAsync("unsigned.mp4", 1280, 720, 24, 5);
         var stream = await new ClipOperations(_parts.Runner).ImportAsync(plain, CancellationToken.None);
         var (result, _) = await StampAsync(stream, "first-stamp.mp4");
 

@@ -33,6 +33,21 @@ internal sealed class PipelineFixture : IDisposable
 
     public TrustList Trust => new([Root]);
 
+    /// <summary>
+    /// Asserts that the clip's watermark decodes to <paramref name="assetId"/> after a platform-style re-encode (at most
+    /// 720 lines, x264 CRF 28, metadata and C2PA box stripped).
+    /// </summary>
+    public async Task AssertWatermarkSurvivesPlatformAsync(string clip, string assetId)
+    {
+        using var folder = new TempFolder("provenance-platform-");
+        var copy = folder.File("platform.mp4");
+        var probe = await new VideoProber(Runner).ProbeAsync(clip, null, CancellationToken.None);
+        await ClipChecks.PlatformReencodeAsync(clip, copy, Math.Min(720, probe.Height));
+        var read = await ClipChecks.ReadWatermarkAsync(Runner, WatermarkKey, copy);
+        Assert.True(read.Found && read.PayloadHex == assetId,
+            $"{Path.GetFileName(clip)} after re-encode: found={read.Found} payload={read.PayloadHex} p={read.PValue} sync={read.SyncScore} bits={read.RawBitAgreement} frames={read.FramesUsed} note={read.Note}");
+    }
+
     /// <summary>Asserts that c2pa-rs, the reference implementation, validates the clip as Trusted under the test root.</summary>
     public async Task AssertTrustedByC2paRsAsync(string clip)
     {
