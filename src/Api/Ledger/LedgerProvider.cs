@@ -1,4 +1,5 @@
 using Provenance.Api.Hosting;
+using Provenance.Ledger.Database;
 using Provenance.Ledger.Log;
 using Provenance.Ledger.Notes;
 
@@ -14,6 +15,8 @@ namespace Provenance.Api.Ledger;
 public sealed class LedgerProvider(DatabaseProvider database, IConfiguration configuration) : IAsyncDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly SemaphoreSlim _schemaGate = new(1, 1);
+    private volatile bool _schemaChecked;
     private LedgerReader? _reader;
     private TransparencyLog? _log;
 
@@ -45,6 +48,34 @@ public sealed class LedgerProvider(DatabaseProvider database, IConfiguration con
             return value;
         var expected = minimum == 1 ? "a positive integer" : $"an integer of at least {minimum}";
         throw new InvalidOperationException($"Configuration key {section.Path}:{key} must be {expected}, got \"{text}\".");
+    }
+
+    /// <summary>
+    /// Brings the database's schema up to this build once per process when it is behind: a database that was never
+    /// migrated (a fresh data folder, a new embedded cluster) gets the pending migrations of db/, through the same
+    /// <see cref="Migrator"/> as <c>provenance db migrate</c> (one transaction per file, serialised by its advisory
+    /// lock). When the schema is current this only reads <c>schema_migrations</c>; a schema with edited or unknown
+    /// migrations is left alone (<c>provenance db status</c> says what is wrong).
+    /// </summary>
+    /// <exception cref="MigrationException">the migrations folder is missing or a migration failed.</exception>
+    public async Task EnsureSchemaAsync(CancellationToken ct)
+    {
+        if (_schemaChecked) return;
+        await _schemaGate.WaitAsync(ct);
+        try
+        {
+            if (_schemaChecked) return;
+            var db = await database.GetAsync(ct);
+            var migrator = new Migrator(db.DataSource);
+            var status = await migrator.GetStatusAsync(ct);
+            if (status.Pending.Count > 0 && status.Changed.Count == 0 && status.Unknown.Count == 0)
+                await migrator.MigrateAsync(ct);
+            _schemaChecked = true;
+        }
+        finally
+        {
+            _schemaGate.Release();
+        }
     }
 
     public async Task<LedgerReader> GetReaderAsync(CancellationToken ct)
