@@ -25,7 +25,8 @@ public static class ClipStore
         Path.GetFullPath(Path.Combine(services.DataDirectory, "clips", jobId.ToString("N") + ".mp4"));
 }
 
-/// <summary>Runs generation jobs: safety check again (the policy may have changed), generate, stamp, release.</summary>
+/// <summary>Runs generation jobs: the safety decision under the policy in force now (the one audited: submission only
+/// screened the prompt), generate, stamp, release.</summary>
 public sealed class GenerationJobHandler(GenerationServices services) : IJobHandler
 {
     public string Kind => JobKind.Generation;
@@ -37,7 +38,7 @@ public sealed class GenerationJobHandler(GenerationServices services) : IJobHand
         try
         {
             var (w, h) = GenerationRequest.ParseSize(input.Size);
-            request = new GenerationRequest(input.Prompt, input.Seed, w, h, input.Fps, input.Seconds).Validate();
+            request = new GenerationRequest(input.Prompt, input.Seed, w, h, input.Fps, input.Seconds) { AuditSubject = context.Id.ToString() }.Validate();
         }
         catch (GenerationRequestException e)
         {

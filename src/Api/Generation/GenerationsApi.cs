@@ -103,7 +103,8 @@ public static class GenerationsApi
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["request"] = [e.Message] });
         }
-        var decision = await services.Safety.CheckAsync(input.Prompt, user.KeyId(), ct);
+        // A screen: a refusal is recorded and answered now; an allowance is recorded once, by the job's own check.
+        var decision = await services.Safety.ScreenAsync(input.Prompt, user.KeyId(), ct);
         if (!decision.Allowed)
         {
             await audit.AppendAsync(user.KeyId() ?? "anonymous", "generation.refused", null, new { reason = decision.ReasonCode }, ct);

@@ -27,7 +27,8 @@ public sealed record ScanSetup
 /// Builds scan pipelines from configuration, the one place the service's scan jobs and <c>provenance scan</c> get them:
 /// Content Credentials against the service's trust list (<c>Provenance:Detector:TrustAnchorsPath</c>, else
 /// <see cref="ServiceTrust"/> with its revocations), the watermark with the service's key, the ledger lookups (payload,
-/// manifest hash, perceptual fingerprints; not checked with the reason when the database is unavailable), the
+/// manifest hash, perceptual fingerprints; the database is migrated first when it never was, and the lookups are not
+/// checked, with the reason, when it is unavailable), the
 /// classifier and the optional face detector. Models are loaded once per path and shared by every scan of the process.
 /// </summary>
 public sealed class ScanServices(FfmpegRunner runner, LedgerProvider ledger, ServiceTrust trust, IConfiguration configuration) : IDisposable
@@ -71,6 +72,9 @@ public sealed class ScanServices(FfmpegRunner runner, LedgerProvider ledger, Ser
         string? ledgerMissing = null;
         try
         {
+            // A fresh data folder's database has no schema yet: without it every lookup fails, so a scan there would
+            // report its ledger and fingerprint parts as errors instead of "not found".
+            await ledger.EnsureSchemaAsync(ct);
             reader = await ledger.GetReaderAsync(ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)

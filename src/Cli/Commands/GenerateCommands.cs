@@ -124,7 +124,8 @@ internal static class GenerateCommands
 
     private sealed record GeneratorServices(StampingPipeline Pipeline, ClipOperations Operations, IConfiguration Configuration);
 
-    /// <summary>Checks <paramref name="prompt"/> first (a refusal needs no keys, ledger or ffmpeg), then builds the pipeline and runs.</summary>
+    /// <summary>Screens <paramref name="prompt"/> first (a refusal needs no keys, ledger or ffmpeg, and is audited here), then
+    /// builds the pipeline and runs; the pipeline's own check is the audited decision for an allowed prompt.</summary>
     private static async Task<int> RunAsync(string? prompt, Func<GeneratorServices, IProgress<StampingProgress>, CancellationToken, Task<StampResult>> run, CancellationToken ct)
     {
         await using var provider = CliHost.CreateServices();
@@ -133,7 +134,7 @@ internal static class GenerateCommands
             var generation = provider.GetRequiredService<GenerationServices>();
             if (prompt is not null)
             {
-                var decision = await generation.Safety.CheckAsync(prompt, subject: null, ct);
+                var decision = await generation.Safety.ScreenAsync(prompt, subject: null, ct);
                 if (!decision.Allowed)
                 {
                     throw new PromptRefusedException(decision);

@@ -8,6 +8,9 @@ namespace Provenance.Generator.Backends;
 /// <param name="Seed">Same prompt + seed gives the same frames, byte for byte, for deterministic backends.</param>
 public sealed record GenerationRequest(string Prompt, ulong Seed, int Width, int Height, int Fps, double Seconds)
 {
+    /// <summary>Who asked (caller identity or job id), written on the safety decision's audit line; not part of the clip.</summary>
+    public string? AuditSubject { get; init; }
+
     /// <summary>Number of frames the clip will hold: seconds x fps, rounded, at least one.</summary>
     public int FrameCount => Math.Max(1, (int)Math.Round(Seconds * Fps, MidpointRounding.AwayFromZero));
 

@@ -56,8 +56,10 @@ public sealed partial class StampingPipeline
     }
 
     /// <summary>
-    /// Checks the prompt against the safety policy, then generates and stamps a clip. A refused prompt
-    /// throws <see cref="PromptRefusedException"/> before anything is written or recorded.
+    /// Checks the prompt against the safety policy in force now (the decision is audited here, once per call:
+    /// callers that look at the prompt earlier use <see cref="SafetyGate.ScreenAsync"/>, which records only
+    /// refusals), then generates and stamps a clip. A refused prompt throws <see cref="PromptRefusedException"/>
+    /// before anything is written to the output folder or the ledger.
     /// </summary>
     public async Task<StampResult> GenerateAsync(GenerationRequest request, IGenerationBackend backend, string outputPath,
         IProgress<StampingProgress>? progress, CancellationToken cancellationToken)
@@ -66,20 +68,22 @@ public sealed partial class StampingPipeline
         ArgumentNullException.ThrowIfNull(backend);
         request.Validate();
         progress?.Report(new StampingProgress(StampingStage.Checking, 0, request.FrameCount));
-        await CheckPromptAsync(request.Prompt, cancellationToken).ConfigureAwait(false);
+        await CheckPromptAsync(request.Prompt, request.AuditSubject, cancellationToken).ConfigureAwait(false);
         var frames = backend.GenerateAsync(request, FramePool.Shared, cancellationToken);
         var stream = new FrameStream(frames, request.Width, request.Height, request.Fps, request.FrameCount, backend.Name, backend.Device, backend.ModelVersion);
         return await StampAsync(stream, outputPath, SHA256.HashData(Encoding.UTF8.GetBytes(request.Prompt)), progress, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Checks a prompt (for operations that take one); throws <see cref="PromptRefusedException"/> when refused.</summary>
-    public async Task CheckPromptAsync(string prompt, CancellationToken cancellationToken)
+    /// <summary>Checks a prompt (for operations that take one) and audits the decision; throws
+    /// <see cref="PromptRefusedException"/> when refused.</summary>
+    /// <param name="subject">Caller identity or job id for the audit line, if known.</param>
+    public async Task CheckPromptAsync(string prompt, string? subject, CancellationToken cancellationToken)
     {
         if (_safety is null)
         {
             return;
         }
-        var decision = await _safety.CheckAsync(prompt, subject: null, cancellationToken).ConfigureAwait(false);
+        var decision = await _safety.CheckAsync(prompt, subject, cancellationToken).ConfigureAwait(false);
         if (!decision.Allowed)
         {
             throw new PromptRefusedException(decision);

@@ -31,20 +31,48 @@ public sealed class SafetyGate
 
     public SafetyPolicyProvider Policies => _policies;
 
-    /// <summary>Decides on <paramref name="prompt"/> and records the decision.</summary>
+    /// <summary>Decides on <paramref name="prompt"/> under the policy in force now and records the decision. This is
+    /// the decision that lets generation start (<c>StampingPipeline.GenerateAsync</c> calls it).</summary>
     /// <param name="subject">Optional caller identity or job id for the audit line.</param>
     public async Task<PolicyDecision> CheckAsync(string prompt, string? subject, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(prompt);
         var decision = _policies.Current.Evaluate(prompt);
-        if (_audit is not null)
+        await RecordAsync(prompt, decision, subject, cancellationToken).ConfigureAwait(false);
+        return decision;
+    }
+
+    /// <summary>
+    /// An early look at a prompt when a request arrives, before anything is queued or set up (keys, ledger, ffmpeg).
+    /// A refusal is final: it is recorded here and the request ends. An allowance is returned unrecorded and
+    /// authorises nothing: generation decides again with <see cref="CheckAsync"/> when it starts, and that decision is
+    /// the one recorded. So one request leaves exactly one audit line, and the recorded decision for every generated
+    /// clip is the one taken under the policy in force when its frames were made (a reload between submission and a
+    /// queued job cannot let a clip through on an older policy). Carrying the submission's decision into the pipeline
+    /// instead would need it stored with the job and re-checked against the policy version, for no gain in safety.
+    /// </summary>
+    /// <param name="subject">Optional caller identity for the audit line of a refusal.</param>
+    public async Task<PolicyDecision> ScreenAsync(string prompt, string? subject, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(prompt);
+        var decision = _policies.Current.Evaluate(prompt);
+        if (!decision.Allowed)
         {
-            var record = new PolicyAuditRecord(_time.GetUtcNow(), decision.Allowed, decision.ReasonCode, decision.Category,
-                decision.MatchedRule, decision.MatchedTerm, decision.PolicyVersion, _hasher.Hash(prompt),
-                _logPrompts ? prompt : null, subject);
-            await _audit.RecordAsync(record, cancellationToken).ConfigureAwait(false);
+            await RecordAsync(prompt, decision, subject, cancellationToken).ConfigureAwait(false);
         }
         return decision;
+    }
+
+    private async Task RecordAsync(string prompt, PolicyDecision decision, string? subject, CancellationToken cancellationToken)
+    {
+        if (_audit is null)
+        {
+            return;
+        }
+        var record = new PolicyAuditRecord(_time.GetUtcNow(), decision.Allowed, decision.ReasonCode, decision.Category,
+            decision.MatchedRule, decision.MatchedTerm, decision.PolicyVersion, _hasher.Hash(prompt),
+            _logPrompts ? prompt : null, subject);
+        await _audit.RecordAsync(record, cancellationToken).ConfigureAwait(false);
     }
 }
 

@@ -29,6 +29,19 @@ public sealed class GenerationsApiTests : IClassFixture<GenerationsApiTests.Gene
         {
             Settings["Provenance:Keys:Passphrase"] = "generation-api-test-passphrase";
             Settings["Ledger:CheckpointIntervalMs"] = "200";
+            Settings["Provenance:Safety:LogPrompts"] = "true";
+        }
+
+        /// <summary>The safety audit lines written for <paramref name="prompt"/> (prompts are logged in clear here).</summary>
+        public List<JsonElement> SafetyAuditLinesFor(string prompt)
+        {
+            var path = Path.Combine(DataDirectory, "safety-audit.jsonl");
+            if (!File.Exists(path))
+            {
+                return [];
+            }
+            return File.ReadAllLines(path).Select(l => JsonDocument.Parse(l).RootElement)
+                .Where(line => line.TryGetProperty("prompt", out var p) && p.GetString() == prompt).ToList();
         }
 
         public void EnsureKeys()
@@ -64,7 +77,7 @@ public sealed class GenerationsApiTests : IClassFixture<GenerationsApiTests.Gene
     }
 
     [Fact]
-    public async Task RefusedPrompt_Answers422WithTheReasonCode_AndQueuesNothing()
+    public async Task RefusedPrompt_Answers422WithTheReasonCode_QueuesNothing_AndIsAuditedOnce()
     {
         var client = await _service.ClientWithKeyAsync(ApiKeyScopes.Generate);
         await using var count = _service.Database.DataSource.CreateCommand("SELECT count(*) FROM jobs WHERE kind = 'generation'");
@@ -74,6 +87,9 @@ public sealed class GenerationsApiTests : IClassFixture<GenerationsApiTests.Gene
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("violence.graphic", problem.GetProperty("reasonCode").GetString());
         Assert.Equal(before, (long)(await count.ExecuteScalarAsync())!);
+        var audited = Assert.Single(_service.SafetyAuditLinesFor("b e h e a d i n g video"));
+        Assert.False(audited.GetProperty("allowed").GetBoolean());
+        Assert.Equal("violence.graphic", audited.GetProperty("reasonCode").GetString());
     }
 
     [Theory]
@@ -104,7 +120,7 @@ public sealed class GenerationsApiTests : IClassFixture<GenerationsApiTests.Gene
     }
 
     [Fact]
-    public async Task Generation_ReleasesATrustedClip_WithAReceiptThatVerifiesOffline()
+    public async Task Generation_IsAuditedOnce_AndReleasesATrustedClip_WithAReceiptThatVerifiesOffline()
     {
         _service.EnsureKeys();
         var client = await _service.ClientWithKeyAsync(ApiKeyScopes.Generate);
@@ -113,6 +129,9 @@ public sealed class GenerationsApiTests : IClassFixture<GenerationsApiTests.Gene
         var accepted = (await response.Content.ReadFromJsonAsync<JobAccepted>())!;
         var done = await WaitForAsync(client, accepted.StatusUrl);
         Assert.True(done.GetProperty("status").GetString() == JobStatus.Done, done.ToString());
+        var audited = Assert.Single(_service.SafetyAuditLinesFor("a lighthouse in fog at dawn"));
+        Assert.True(audited.GetProperty("allowed").GetBoolean());
+        Assert.Equal(accepted.Id.ToString(), audited.GetProperty("subject").GetString());
 
         var clipPath = Path.Combine(_service.DataDirectory, "downloaded.mp4");
         await File.WriteAllBytesAsync(clipPath, await client.GetByteArrayAsync($"/v1/generations/{accepted.Id}/clip"));

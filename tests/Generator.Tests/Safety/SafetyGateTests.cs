@@ -42,6 +42,24 @@ public sealed class SafetyGateTests
     }
 
     [Fact]
+    public async Task Screening_RecordsARefusal_ButNotAnAllowance()
+    {
+        using var dir = new TempFolder();
+        var gate = SafetyGate.Create(new SafetyOptions { AuditLogPath = dir.File("audit.jsonl"), LogPrompts = true });
+        var refused = await gate.ScreenAsync("a naked man", "user-7", CancellationToken.None);
+        var allowed = await gate.ScreenAsync("a quiet lake", "user-7", CancellationToken.None);
+
+        Assert.False(refused.Allowed);
+        Assert.Equal("sexual.explicit", refused.ReasonCode);
+        Assert.True(allowed.Allowed);
+        var lines = File.ReadAllLines(dir.File("audit.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var line = Assert.Single(lines);
+        Assert.Equal("a naked man", line.GetProperty("prompt").GetString());
+        Assert.False(line.GetProperty("allowed").GetBoolean());
+        Assert.Equal("user-7", line.GetProperty("subject").GetString());
+    }
+
+    [Fact]
     public async Task PromptHashes_AreStableUnderOneSaltAndDifferUnderAnother()
     {
         using var dir = new TempFolder();
