@@ -17,6 +17,9 @@ internal sealed class PayloadCodec(byte[] checkSubkey)
     /// <summary>Probability that a random decoded word passes the check.</summary>
     public const double CheckFalsePassProbability = 1.0 / (1L << CheckBits);
 
+    /// <summary>Words the list decoder offers to the check, most likely first.</summary>
+    public const int ListSize = 16;
+
     public bool[] Encode(ulong payload)
     {
         var info = new bool[InfoBits];
@@ -27,9 +30,25 @@ internal sealed class PayloadCodec(byte[] checkSubkey)
     }
 
     /// <summary>Decodes soft values (positive = coded bit 0). Returns the candidate id and whether its check bits verify.</summary>
-    public (ulong Payload, bool CheckPasses) Decode(ReadOnlySpan<double> soft)
+    public (ulong Payload, bool CheckPasses) Decode(ReadOnlySpan<double> soft) => Read(ConvolutionalCode.Decode(soft, InfoBits));
+
+    /// <summary>
+    /// List decoding: the most likely of the <see cref="ListSize"/> best words whose check verifies, or the most likely
+    /// word (check failing) when none does. A random input passes with probability at most ListSize x 2^-32.
+    /// </summary>
+    public (ulong Payload, bool CheckPasses) DecodeList(ReadOnlySpan<double> soft)
     {
-        var info = ConvolutionalCode.Decode(soft, InfoBits);
+        var words = ConvolutionalCode.DecodeList(soft, InfoBits, ListSize);
+        foreach (var word in words)
+        {
+            var read = Read(word);
+            if (read.CheckPasses) return read;
+        }
+        return Read(words[0]);
+    }
+
+    private (ulong Payload, bool CheckPasses) Read(bool[] info)
+    {
         ulong payload = 0;
         for (var i = 0; i < PayloadBits; i++) payload = (payload << 1) | (info[i] ? 1UL : 0UL);
         uint check = 0;

@@ -5,6 +5,9 @@ public sealed partial class TiledWatermarkExtractor
     private const int BinsPerCell = 3;
     private const int FoldSide = TileLayout.CellsPerSide * BinsPerCell;
 
+    /// <summary>Sync hypotheses (the best shift of each of the best-scoring scales) that are decoded.</summary>
+    private const int SyncCandidates = 6;
+
     public WatermarkDetection Result()
     {
         if (_frames == 0) return WatermarkDetection.Unusable(0, "no frames were analysed");
@@ -20,48 +23,61 @@ public sealed partial class TiledWatermarkExtractor
         var cellSums = new float[FoldSide * FoldSide];
         var pilotOffsets = CellOffsets(_layout.Pilots);
         var pilotSigns = _layout.Pilots.Select(c => (float)_layout.Signs[c]).ToArray();
-        var best = new SyncHypothesis(double.NegativeInfinity, 1, 0, 0);
+        var bestPerScale = new List<SyncHypothesis>(scales.Count);
         foreach (var scale in scales)
         {
             Fold(total, PeriodFor(scale), folded);
             SumCells(folded, cellSums);
             var (z, sx, sy) = BestShift(cellSums, pilotOffsets, pilotSigns);
-            if (z > best.Score) best = new SyncHypothesis(z, scale, sx, sy);
+            if (double.IsFinite(z)) bestPerScale.Add(new SyncHypothesis(z, scale, sx, sy));
         }
         var hypotheses = (double)scales.Count * FoldSide * FoldSide;
-        var syncScore = double.IsFinite(best.Score) ? best.Score : 0;
 
-        // Payload cells at the best synchronisation.
-        Fold(total, PeriodFor(best.Scale), folded);
-        SumCells(folded, cellSums);
-        var soft = new double[PayloadCodec.CodedBits];
+        // Near the detection limit the pilots' best hypothesis is often a neighbour of the true scale, where cells
+        // far from the centre are misaligned. The few best hypotheses are each decoded; among those whose check
+        // verifies, the one whose pilots and decoded data cells together correlate best wins.
         var dataOffsets = CellOffsets(_layout.DataCellOfBit);
-        double energy = 0;
-        for (var k = 0; k < soft.Length; k++)
-        {
-            var v = cellSums[Index(dataOffsets[k], best.ShiftX, best.ShiftY)];
-            soft[k] = _layout.Signs[_layout.DataCellOfBit[k]] * v;
-            energy += v * v;
-        }
+        var soft = new double[PayloadCodec.CodedBits];
+        var candidates = bestPerScale.OrderByDescending(h => h.Score).Take(SyncCandidates).ToList();
+        var best = candidates.Count > 0 ? candidates[0] : new SyncHypothesis(0, 1, 0, 0);
         ulong? candidate = null;
         var checkPasses = false;
-        double agreement = 0;
-        if (energy > 1e-12 && syncScore > 0)
+        double energy = 0;
+        var bestFull = double.NegativeInfinity;
+        foreach (var h in candidates)
         {
-            var (payload, ok) = _codec.Decode(soft);
-            candidate = payload;
-            checkPasses = ok;
-            var coded = _codec.Encode(payload);
+            Fold(total, PeriodFor(h.Scale), folded);
+            SumCells(folded, cellSums);
+            var e = ReadDataCells(cellSums, dataOffsets, h, soft);
+            var first = h == candidates[0];
+            if (first) energy = e;
+            if (h.Score <= 0 || e <= 1e-12) continue;
+            var (payload, ok) = _codec.DecodeList(soft);
+            if (first) candidate = payload;
+            if (!ok) continue;
+            var full = FullScore(cellSums, pilotOffsets, pilotSigns, soft, _codec.Encode(payload), h);
+            if (full > bestFull) { bestFull = full; best = h; candidate = payload; checkPasses = true; energy = e; }
+        }
+        var syncScore = best.Score > 0 && double.IsFinite(best.Score) ? best.Score : 0;
+
+        Fold(total, PeriodFor(best.Scale), folded);
+        SumCells(folded, cellSums);
+        double agreement = 0;
+        if (candidate is { } word && energy > 1e-12)
+        {
+            ReadDataCells(cellSums, dataOffsets, best, soft);
+            var coded = _codec.Encode(word);
             var agree = 0;
             for (var k = 0; k < soft.Length; k++) if ((soft[k] >= 0) != coded[k]) agree++;
             agreement = (double)agree / soft.Length;
         }
 
         // p-value: Hoeffding tail exp(-z²/2) of the pilot statistic (keyed ±1 signs are independent of the
-        // content), times the number of hypotheses searched, times the chance a random word passes the check.
+        // content), times the number of hypotheses searched, times the chance that one of the words offered to the
+        // check (list size, for each hypothesis decoded) passes it at random.
         var logP = Math.Log(hypotheses) - syncScore * syncScore / 2;
         logP = Math.Min(0, logP);
-        if (checkPasses) logP += Math.Log(PayloadCodec.CheckFalsePassProbability);
+        if (checkPasses) logP += Math.Log(SyncCandidates * PayloadCodec.ListSize * PayloadCodec.CheckFalsePassProbability);
         var pValue = Math.Exp(logP);
         var found = checkPasses && pValue <= _options.PValueThreshold;
 
@@ -186,6 +202,34 @@ public sealed partial class TiledWatermarkExtractor
         {
             var v = cellSums[Index(offsets[k], sx, sy)];
             s += signs[k] * v;
+            e += v * v;
+        }
+        return e > 1e-12 ? s / Math.Sqrt(e) : 0;
+    }
+
+    /// <summary>The data cells' soft values (positive = coded bit 0) at a hypothesis; returns their energy.</summary>
+    private double ReadDataCells(float[] cellSums, (int Row, int Col)[] dataOffsets, SyncHypothesis h, double[] soft)
+    {
+        double energy = 0;
+        for (var k = 0; k < soft.Length; k++)
+        {
+            var v = cellSums[Index(dataOffsets[k], h.ShiftX, h.ShiftY)];
+            soft[k] = _layout.Signs[_layout.DataCellOfBit[k]] * v;
+            energy += v * v;
+        }
+        return energy;
+    }
+
+    /// <summary>Normalised correlation of every cell (pilots and the data cells of a decoded word) at a hypothesis.</summary>
+    private static double FullScore(float[] cellSums, (int Row, int Col)[] pilotOffsets, float[] pilotSigns, double[] soft,
+        bool[] coded, SyncHypothesis h)
+    {
+        double s = 0, e = 0;
+        for (var k = 0; k < soft.Length; k++) { s += coded[k] ? -soft[k] : soft[k]; e += soft[k] * soft[k]; }
+        for (var k = 0; k < pilotOffsets.Length; k++)
+        {
+            var v = cellSums[Index(pilotOffsets[k], h.ShiftX, h.ShiftY)];
+            s += pilotSigns[k] * v;
             e += v * v;
         }
         return e > 1e-12 ? s / Math.Sqrt(e) : 0;

@@ -45,6 +45,69 @@ public sealed class PayloadCodingTests
         Assert.Equal(0, passes); // expected 300 · 2^-32
     }
 
+    [Fact]
+    public void ListDecoding_BestWordIsTheViterbiWord_AndWordsComeInOrderOfLikelihood()
+    {
+        var codec = new PayloadCodec(Key.DeriveSubkey("test/check"));
+        var rng = new Random(5);
+        for (var t = 0; t < 40; t++)
+        {
+            var coded = codec.Encode((ulong)rng.NextInt64());
+            var soft = coded.Select(b => (b ? -1.0 : 1.0) + Gaussian(rng) * 1.1).ToArray();
+            var words = ConvolutionalCode.DecodeList(soft, PayloadCodec.InfoBits, PayloadCodec.ListSize);
+            Assert.Equal(PayloadCodec.ListSize, words.Count);
+            Assert.Equal(ConvolutionalCode.Decode(soft, PayloadCodec.InfoBits), words[0]);
+            Assert.Equal(words.Count, words.Select(w => string.Concat(w.Select(b => b ? '1' : '0'))).Distinct().Count());
+            var metrics = words.Select(w => Correlation(ConvolutionalCode.Encode(w), soft)).ToList();
+            for (var i = 1; i < metrics.Count; i++) Assert.True(metrics[i] <= metrics[i - 1] + 1e-9, $"word {i} is more likely than word {i - 1}");
+        }
+    }
+
+    [Fact]
+    public void ListDecoding_RecoversPayloadsThePlainDecoderLoses_AndNeverAWrongOne()
+    {
+        var codec = new PayloadCodec(Key.DeriveSubkey("test/check"));
+        var rng = new Random(9);
+        int plain = 0, list = 0, wrong = 0;
+        for (var t = 0; t < 400; t++)
+        {
+            var payload = (ulong)rng.NextInt64();
+            // Gaussian noise near the code's limit: about one coded bit in six arrives with the wrong sign.
+            var soft = codec.Encode(payload).Select(b => (b ? -1.0 : 1.0) + Gaussian(rng) * 1.0).ToArray();
+            var a = codec.Decode(soft);
+            var b = codec.DecodeList(soft);
+            if (a.CheckPasses && a.Payload == payload) plain++;
+            if (b.CheckPasses && b.Payload == payload) list++;
+            if (b.CheckPasses && b.Payload != payload) wrong++;
+        }
+        Assert.Equal(0, wrong);
+        Assert.True(list >= plain + 60, $"list decoding recovered {list} of 400, plain decoding {plain}");
+    }
+
+    [Fact]
+    public void RandomSoftValues_AlmostNeverPassTheCheck_EvenWithAListOfWords()
+    {
+        var codec = new PayloadCodec(Key.DeriveSubkey("test/check"));
+        var rng = new Random(13);
+        var passes = 0;
+        for (var t = 0; t < 300; t++)
+        {
+            var soft = Enumerable.Range(0, PayloadCodec.CodedBits).Select(_ => rng.NextDouble() * 2 - 1).ToArray();
+            if (codec.DecodeList(soft).CheckPasses) passes++;
+        }
+        Assert.Equal(0, passes); // expected 300 · 16 · 2^-32
+    }
+
+    private static double Gaussian(Random rng) =>
+        Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
+
+    private static double Correlation(bool[] coded, double[] soft)
+    {
+        double s = 0;
+        for (var i = 0; i < soft.Length; i++) s += coded[i] ? -soft[i] : soft[i];
+        return s;
+    }
+
     [Theory]
     [InlineData("0123456789abcdef", 0x0123456789abcdefUL)]
     [InlineData("0x00000000000000ff", 0xffUL)]
