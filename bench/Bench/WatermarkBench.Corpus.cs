@@ -56,6 +56,7 @@ internal static partial class WatermarkBench
         {
             var prompt = g;
             kinds.Add(($"generator{g}", (w, h, s) => Generated(work, prompt, 960, 540, s)));
+            kinds.Add(($"animated{g}", (w, h, s) => Animated(work, prompt, w, h, s)));
         }
         if (names.Length == 0) names = DefaultCorpus;
         kinds = names.Split(',').Select(n => kinds.FirstOrDefault(k => k.Name == n)).Where(k => k.Name is not null).ToList();

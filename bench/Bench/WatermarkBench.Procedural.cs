@@ -50,6 +50,43 @@ internal static partial class WatermarkBench
         BenchOutput.Progress($"rendered generator clip {width}x{height} {seconds} s in {Seconds(sw):f0} s: \"{prompt}\"");
     }
 
+    /// <summary>Animates a 1080p generator still with the product's image-to-video operation (parallax: push-in and
+    /// drift) at the clip size; rendered once (lossless FFV1, cached) like <see cref="Generated"/>.</summary>
+    private static string[] Animated(string work, int prompt, int width, int height, int seconds)
+    {
+        var path = Path.Combine(work, $"anim{prompt}-{width}x{height}-{seconds}s.mkv");
+        if (!File.Exists(path)) RenderAnimatedClipAsync(prompt, width, height, seconds, path).GetAwaiter().GetResult();
+        return ["-i", path];
+    }
+
+    private static async Task RenderAnimatedClipAsync(int prompt, int width, int height, int seconds, string path)
+    {
+        var sw = Stopwatch.StartNew();
+        var still = Path.Combine(Path.GetDirectoryName(path)!, $"still{prompt}.png");
+        if (!File.Exists(still))
+        {
+            var first = Generated(Path.GetDirectoryName(path)!, prompt, 1920, 1080, 1, seed: 500 + (ulong)prompt);
+            await RunToolAsync("ffmpeg", ["-loglevel", "error", .. first, "-frames:v", "1", "-y", still], CancellationToken.None);
+        }
+        using var runner = new Provenance.Media.FfmpegRunner();
+        var stream = new Provenance.Generator.Operations.ClipOperations(runner).Animate(still, width, height, 30, seconds,
+            Provenance.Generator.Operations.AnimationMotion.Parallax);
+        var tmp = path + ".part.mkv";
+        using var enc = StartTool("ffmpeg", ["-loglevel", "error", "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", $"{width}x{height}", "-r", "30",
+            "-i", "-", "-c:v", "ffv1", "-level", "3", "-y", tmp], true, false);
+        var err = enc.StandardError.ReadToEndAsync();
+        var dst = enc.StandardInput.BaseStream;
+        await foreach (var frame in stream.Frames)
+        {
+            using (frame) await dst.WriteAsync(frame.Memory);
+        }
+        dst.Close();
+        await enc.WaitForExitAsync();
+        if (enc.ExitCode != 0) throw new InvalidOperationException($"animated clip encode: {await err}");
+        File.Move(tmp, path, overwrite: true);
+        BenchOutput.Progress($"rendered animated still {width}x{height} {seconds} s in {Seconds(sw):f0} s: \"{GeneratorPrompts[prompt]}\"");
+    }
+
     /// <summary>Applies `--option Name=Value[,Name=Value]` overrides to the watermark options (for exploring settings).</summary>
     private static WatermarkOptions OptionsFrom(string[] args)
     {
