@@ -10,9 +10,10 @@ namespace Provenance.Watermark;
 /// picture's edges the stencils move inward so a ramp running into the edge does not read as its slope. The larger
 /// of the two scales is eroded (minimum) over the 3x3 block neighbourhood so that flat areas next to edges stay
 /// unmarked, then mapped linearly from <see cref="WatermarkOptions.MaskFloor"/> (0) to
-/// <see cref="WatermarkOptions.MaskFull"/> (1). Blocks whose eroded coarse-scale texture reaches
-/// <see cref="WatermarkOptions.FlatTexture"/> get at least <see cref="WatermarkOptions.MaskMinimum"/>; the fine scale
-/// alone never lifts a block to the minimum, because the rounding of a steep 8-bit gradient reads there like grain.
+/// <see cref="WatermarkOptions.MaskFull"/> (1). Blocks whose eroded texture reaches
+/// <see cref="WatermarkOptions.FlatTexture"/> get at least <see cref="WatermarkOptions.MaskMinimum"/>, provided their
+/// eroded coarse-scale texture also reaches <see cref="WatermarkOptions.FlatCoarseTexture"/>: the rounding of a steep
+/// 8-bit colour ramp reads like grain at full resolution but averages out at the coarse scale.
 /// </summary>
 internal sealed class PerceptualMask
 {
@@ -23,6 +24,7 @@ internal sealed class PerceptualMask
     private readonly float _span;
     private readonly float _minimum;
     private readonly float _flat;
+    private readonly float _flatCoarse;
     private readonly int _halfWidth;
     private readonly int _halfHeight;
     private readonly int[] _half;
@@ -49,6 +51,7 @@ internal sealed class PerceptualMask
         _span = (float)Math.Max(1e-3, options.MaskFull - options.MaskFloor);
         _minimum = (float)Math.Clamp(options.MaskMinimum, 0, 1);
         _flat = (float)options.FlatTexture;
+        _flatCoarse = (float)options.FlatCoarseTexture;
         _halfWidth = width / 2;
         _halfHeight = height / 2;
         _half = new int[Math.Max(1, _halfWidth * _halfHeight)];
@@ -67,7 +70,7 @@ internal sealed class PerceptualMask
         {
             var m = _texture[i];
             var v = Math.Clamp((m - _floor) / _span, 0f, 1f);
-            Values[i] = _coarse[i] >= _flat ? Math.Max(v, _minimum) : v;
+            Values[i] = m >= _flat && _coarse[i] >= _flatCoarse ? Math.Max(v, _minimum) : v;
         }
     }
 

@@ -18,12 +18,16 @@ public sealed record WatermarkOptions
     public double MaskFull { get; init; } = 3.0;
 
     /// <summary>Smallest mask value anywhere the picture is not flat: low-texture content (soft real footage, rendered
-    /// scenes) still carries this fraction of the strength. Areas whose coarse-scale texture is below
-    /// <see cref="FlatTexture"/> (flat fills, smooth ramps) stay unmarked.</summary>
+    /// scenes) still carries this fraction of the strength. Areas whose texture is below <see cref="FlatTexture"/>, or
+    /// whose coarse-scale texture is below <see cref="FlatCoarseTexture"/> (flat fills, smooth ramps), do not.</summary>
     public double MaskMinimum { get; init; } = 0.5;
 
-    /// <summary>Coarse-scale texture below which an area counts as flat and gets no mark at all.</summary>
+    /// <summary>Texture (the larger of the two scales) below which an area counts as flat and gets no minimum.</summary>
     public double FlatTexture { get; init; } = 0.6;
+
+    /// <summary>Coarse-scale texture below which an area also counts as flat, whatever its fine-scale texture (steep
+    /// 8-bit ramps, whose rounding reads like grain at full resolution).</summary>
+    public double FlatCoarseTexture { get; init; } = 0.2;
 
     /// <summary>Largest factor by which a frame whose mask leaves the distortion budget unused is strengthened
     /// (1 = never strengthen; the budget still caps every frame).</summary>
