@@ -139,6 +139,11 @@ public static class VerdictFusion
                 reasons.Add($"Content Credentials are intact but their signer ({cred.Manifest?.Signer ?? "unnamed"}) is not on the trust list"
                     + (cred.Manifest?.DeclaresAiGeneration == true ? "; they declare AI generation." : "."));
                 break;
+            case CredentialsState.Valid when verdict == Verdict.GeneratedByThisService && cred.Manifest?.DeclaresAiGeneration == true
+                && !reasons.Any(r => r.StartsWith("Its Content Credentials", StringComparison.Ordinal)):
+                reasons.Add($"Its Content Credentials are valid, from a trusted signer ({cred.Manifest.Signer ?? "unnamed"}), and declare "
+                    + $"the content AI-generated ({cred.Manifest.DigitalSourceType ?? "trained algorithmic media"}).");
+                break;
             case CredentialsState.Valid when verdict != Verdict.AiGeneratedDeclared && cred.Manifest?.DeclaresAiGeneration != true:
                 reasons.Add($"Valid Content Credentials ({cred.Manifest?.Signer ?? "unnamed signer"}) make no AI-generation declaration.");
                 break;

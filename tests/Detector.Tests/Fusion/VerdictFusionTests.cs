@@ -26,6 +26,16 @@ public sealed class VerdictFusionTests
     }
 
     [Fact]
+    public void Decide_WatermarkWithLedgerRecordAndTrustedCredentials_SaysTheCredentialsDeclareAiGeneration()
+    {
+        var outcome = VerdictFusion.Decide(Evidence.Clean().WithWatermark().WithLedgerMatch().WithCredentials(CredentialsState.Valid, declaresAi: true));
+        Assert.Equal(Verdict.GeneratedByThisService, outcome.Verdict);
+        var credentials = Assert.Single(outcome.Reasons, r => r.Contains("Content Credentials", StringComparison.Ordinal));
+        Assert.Contains("valid, from a trusted signer (Example Newsroom)", credentials);
+        Assert.Contains("trainedAlgorithmicMedia", credentials);
+    }
+
+    [Fact]
     public void Decide_WatermarkAboveThePValueBound_IsNotCountedEvenWithALedgerRecord()
     {
         var outcome = VerdictFusion.Decide(Evidence.Clean(classifierScore: 0.1).WithWatermark(pValue: 1e-6).WithLedgerMatch());
