@@ -33,18 +33,20 @@ internal sealed class PayloadCodec(byte[] checkSubkey)
     public (ulong Payload, bool CheckPasses) Decode(ReadOnlySpan<double> soft) => Read(ConvolutionalCode.Decode(soft, InfoBits));
 
     /// <summary>
-    /// List decoding: the most likely of the <see cref="ListSize"/> best words whose check verifies, or the most likely
-    /// word (check failing) when none does. A random input passes with probability at most ListSize x 2^-32.
+    /// List decoding: the most likely of the <see cref="ListSize"/> best words whose check verifies, with its rank (0 =
+    /// the Viterbi word), or the most likely word (check failing) when none does. A random input passes with
+    /// probability at most ListSize x 2^-32.
     /// </summary>
-    public (ulong Payload, bool CheckPasses) DecodeList(ReadOnlySpan<double> soft)
+    public (ulong Payload, bool CheckPasses, int Rank) DecodeList(ReadOnlySpan<double> soft)
     {
         var words = ConvolutionalCode.DecodeList(soft, InfoBits, ListSize);
-        foreach (var word in words)
+        for (var rank = 0; rank < words.Count; rank++)
         {
-            var read = Read(word);
-            if (read.CheckPasses) return read;
+            var read = Read(words[rank]);
+            if (read.CheckPasses) return (read.Payload, true, rank);
         }
-        return Read(words[0]);
+        var best = Read(words[0]);
+        return (best.Payload, false, 0);
     }
 
     private (ulong Payload, bool CheckPasses) Read(bool[] info)

@@ -33,15 +33,19 @@ public sealed partial class TiledWatermarkExtractor
         }
         var hypotheses = (double)scales.Count * FoldSide * FoldSide;
 
-        // Near the detection limit the pilots' best hypothesis is often a neighbour of the true scale, where cells
-        // far from the centre are misaligned. The few best hypotheses are each decoded; among those whose check
-        // verifies, the one whose pilots and decoded data cells together correlate best wins.
+        // Two ways to a passing check, each held to half the false-detection budget. (1) The Viterbi word at the
+        // pilots' best hypothesis, as a single word: 2^-32. (2) Near the detection limit the pilots' best hypothesis is
+        // often a neighbour of the true scale, where cells far from the centre are misaligned, and the most likely word
+        // is often wrong only in a few check bits; so the few best hypotheses are each list-decoded and, among those
+        // whose check verifies, the one whose pilots and decoded data cells together correlate best wins: up to
+        // SyncCandidates x ListSize words, each 2^-32.
         var dataOffsets = CellOffsets(_layout.DataCellOfBit);
         var soft = new double[PayloadCodec.CodedBits];
         var candidates = bestPerScale.OrderByDescending(h => h.Score).Take(SyncCandidates).ToList();
         var best = candidates.Count > 0 ? candidates[0] : new SyncHypothesis(0, 1, 0, 0);
         ulong? candidate = null;
         var checkPasses = false;
+        var singleWord = false;
         double energy = 0;
         var bestFull = double.NegativeInfinity;
         foreach (var h in candidates)
@@ -52,9 +56,14 @@ public sealed partial class TiledWatermarkExtractor
             var first = h == candidates[0];
             if (first) energy = e;
             if (h.Score <= 0 || e <= 1e-12) continue;
-            var (payload, ok) = _codec.DecodeList(soft);
+            var (payload, ok, rank) = _codec.DecodeList(soft);
             if (first) candidate = payload;
             if (!ok) continue;
+            if (first && rank == 0)
+            {
+                (best, candidate, checkPasses, singleWord) = (h, payload, true, true);
+                break;
+            }
             var full = FullScore(cellSums, pilotOffsets, pilotSigns, soft, _codec.Encode(payload), h);
             if (full > bestFull) { bestFull = full; best = h; candidate = payload; checkPasses = true; energy = e; }
         }
@@ -73,11 +82,16 @@ public sealed partial class TiledWatermarkExtractor
         }
 
         // p-value: Hoeffding tail exp(-z²/2) of the pilot statistic (keyed ±1 signs are independent of the
-        // content), times the number of hypotheses searched, times the chance that one of the words offered to the
-        // check (list size, for each hypothesis decoded) passes it at random.
+        // content), times the number of hypotheses searched, times the chance that a word offered to the check passes
+        // it at random (one word on the first way, every list word of every decoded hypothesis on the second), times 2
+        // for the two ways.
         var logP = Math.Log(hypotheses) - syncScore * syncScore / 2;
         logP = Math.Min(0, logP);
-        if (checkPasses) logP += Math.Log(SyncCandidates * PayloadCodec.ListSize * PayloadCodec.CheckFalsePassProbability);
+        if (checkPasses)
+        {
+            var words = singleWord ? 1 : SyncCandidates * PayloadCodec.ListSize;
+            logP += Math.Log(2.0 * words * PayloadCodec.CheckFalsePassProbability);
+        }
         var pValue = Math.Exp(logP);
         var found = checkPasses && pValue <= _options.PValueThreshold;
 
