@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Provenance.Ledger.Database;
 using Provenance.Testing.Postgres;
 
 namespace Provenance.Cli.Tests;
@@ -76,4 +77,26 @@ public sealed class GenerateCommandTests : IClassFixture<PostgresDatabase>, IDis
     }
 
     public void Dispose() => Directory.Delete(_work, recursive: true);
+
+    [Fact]
+    public async Task Generate_OnANeverMigratedDatabase_MigratesIt_AndRecordsTheClip()
+    {
+        await using var fresh = await PostgresCluster.CreateDatabaseAsync(migrate: false);
+        var env = new Dictionary<string, string>(Env) { ["ConnectionStrings__Ledger"] = fresh.ConnectionString };
+        foreach (var step in new[] { new[] { "keys", "init-ca" }, ["keys", "issue"] })
+        {
+            var made = await CliProcess.RunAsync(env, _work, step);
+            Assert.True(made.ExitCode == 0, made.Stdout + made.Stderr);
+        }
+        var output = Path.Combine(_work, "fresh.mp4");
+
+        var result = await CliProcess.RunAsync(env, _work, "generate", "a red kite over a field", "--output", output,
+            "--seconds", "1", "--size", "160x96", "--fps", "24");
+
+        Assert.True(result.ExitCode == 0, result.Stdout + result.Stderr);
+        Assert.True(File.Exists(output));
+        Assert.True((await new Migrator(fresh.DataSource).GetStatusAsync(CancellationToken.None)).UpToDate);
+        await using var count = fresh.DataSource.CreateCommand("SELECT count(*) FROM ledger_entries");
+        Assert.Equal(1L, (long)(await count.ExecuteScalarAsync())!);
+    }
 }

@@ -159,9 +159,10 @@ internal static class LedgerCommands
         try
         {
             await using var ledger = new LedgerProvider(database, configuration);
+            await ledger.EnsureSchemaAsync(CancellationToken.None);
             return await work(ledger);
         }
-        catch (Exception e) when (e is EmbeddedPostgresException or Npgsql.NpgsqlException or LedgerIntegrityException)
+        catch (Exception e) when (e is EmbeddedPostgresException or Npgsql.NpgsqlException or LedgerIntegrityException or MigrationException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 2;
