@@ -9,7 +9,8 @@ namespace Provenance.Api.Ledger;
 /// The ledger for this process, opened on first use over the ledger database: a <see cref="LedgerReader"/> for the
 /// read API and lookups, and the single writing <see cref="TransparencyLog"/> (sequencer and checkpoint publisher)
 /// for the stamping pipeline. Configuration: <c>Ledger:Origin</c>, <c>Ledger:KeyDirectory</c> (default
-/// <c>DATA/ledger-keys</c>), <c>Ledger:CheckpointIntervalMs</c>, <c>Ledger:MaxBatchSize</c>,
+/// <c>DATA/ledger-keys</c>), <c>Ledger:CheckpointIntervalMs</c>, <c>Ledger:MaxBatchSize</c>, <c>Ledger:BatchLingerMs</c>,
+/// <c>Ledger:QueueCapacity</c>,
 /// <c>Ledger:LookupIndexChunkSize</c>, <c>Ledger:LookupIndexPollIntervalMs</c>, <c>Ledger:LookupIndexGatherDelayMs</c>.
 /// </summary>
 public sealed class LedgerProvider(DatabaseProvider database, IConfiguration configuration) : IAsyncDisposable
@@ -34,6 +35,9 @@ public sealed class LedgerProvider(DatabaseProvider database, IConfiguration con
         if (section["Origin"] is { Length: > 0 } origin) options.Origin = origin;
         if (ReadInteger(section, "CheckpointIntervalMs", minimum: 1) is { } interval) options.CheckpointInterval = TimeSpan.FromMilliseconds(interval);
         if (ReadInteger(section, "MaxBatchSize", minimum: 1) is { } batch) options.MaxBatchSize = batch;
+        // Zero: a batch is written as soon as its first entry arrives.
+        if (ReadInteger(section, "BatchLingerMs", minimum: 0) is { } linger) options.BatchLinger = TimeSpan.FromMilliseconds(linger);
+        if (ReadInteger(section, "QueueCapacity", minimum: 1) is { } capacity) options.QueueCapacity = capacity;
         if (ReadInteger(section, "LookupIndexChunkSize", minimum: 1) is { } chunk) options.LookupIndexChunkSize = chunk;
         if (ReadInteger(section, "LookupIndexPollIntervalMs", minimum: 1) is { } poll) options.LookupIndexPollInterval = TimeSpan.FromMilliseconds(poll);
         // Zero is meaningful here: the indexer then runs as soon as it is told of new entries.

@@ -18,13 +18,17 @@ public sealed class LedgerOptionsConfigurationTests
             ("Ledger:LookupIndexPollIntervalMs", "2500"),
             ("Ledger:LookupIndexGatherDelayMs", "0"),
             ("Ledger:CheckpointIntervalMs", "75"),
-            ("Ledger:MaxBatchSize", "64")));
+            ("Ledger:MaxBatchSize", "64"),
+            ("Ledger:BatchLingerMs", "0"),
+            ("Ledger:QueueCapacity", "4096")));
 
         Assert.Equal(512, options.LookupIndexChunkSize);
         Assert.Equal(TimeSpan.FromMilliseconds(2500), options.LookupIndexPollInterval);
         Assert.Equal(TimeSpan.Zero, options.LookupIndexGatherDelay);
         Assert.Equal(TimeSpan.FromMilliseconds(75), options.CheckpointInterval);
         Assert.Equal(64, options.MaxBatchSize);
+        Assert.Equal(TimeSpan.Zero, options.BatchLinger);
+        Assert.Equal(4096, options.QueueCapacity);
     }
 
     [Fact]
@@ -37,6 +41,8 @@ public sealed class LedgerOptionsConfigurationTests
         Assert.Equal(defaults.LookupIndexChunkSize, options.LookupIndexChunkSize);
         Assert.Equal(defaults.LookupIndexPollInterval, options.LookupIndexPollInterval);
         Assert.Equal(defaults.LookupIndexGatherDelay, options.LookupIndexGatherDelay);
+        Assert.Equal(defaults.BatchLinger, options.BatchLinger);
+        Assert.Equal(defaults.QueueCapacity, options.QueueCapacity);
     }
 
     [Theory]
@@ -47,6 +53,8 @@ public sealed class LedgerOptionsConfigurationTests
     [InlineData("LookupIndexGatherDelayMs", "-1")]
     [InlineData("CheckpointIntervalMs", "0")]
     [InlineData("MaxBatchSize", "99999999999")]
+    [InlineData("BatchLingerMs", "-2")]
+    [InlineData("QueueCapacity", "0")]
     public void A_bad_numeric_setting_is_rejected_with_a_message_naming_its_key(string key, string value)
     {
         var error = Assert.Throws<InvalidOperationException>(() => LedgerProvider.ReadOptions(Configuration(($"Ledger:{key}", value))));
