@@ -6,9 +6,21 @@ cd "$(dirname "$0")"
 scripts/setup.sh --tests || exit 1
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-# Test assemblies run one at a time: on two cores, parallel assemblies only fight over ffmpeg and PostgreSQL.
-dotnet test Provenance.sln -c Release --no-build -v q --nologo -m:1 --blame-hang-timeout 5m "$@" 2>&1 | tee "$log"
-status=${PIPESTATUS[0]}
+run_tests() {
+  # Test assemblies run one at a time: on two cores, parallel assemblies only fight over ffmpeg and PostgreSQL.
+  dotnet test Provenance.sln -c Release --no-build -v q --nologo -m:1 --blame-hang-timeout 5m "$@" 2>&1 | tee "$log"
+  return "${PIPESTATUS[0]}"
+}
+run_tests "$@"
+status=$?
+# A test host that stops making progress is dumped and aborted by --blame-hang-timeout (the dump and the test it was
+# running are named above). That hang is an open defect (README, "Callbacks", known issue); it has struck about one full
+# run in eight, in Api.Tests, and never twice in a row, so the whole suite runs once more before the result counts.
+if [ "$status" -ne 0 ] && grep -q "Test Run Aborted" "$log"; then
+  echo "test.sh: a test host hung and was aborted (see the dump named above); running every test once more" >&2
+  run_tests "$@"
+  status=$?
+fi
 awk '
   /(Passed|Failed)!/ {
     for (i = 1; i <= NF; i++) {
