@@ -34,19 +34,7 @@ internal static partial class WatermarkBench
     {
         var sw = Stopwatch.StartNew();
         var request = new GenerationRequest(prompt, seed, width, height, fps, seconds);
-        var tmp = path + ".part.mkv";
-        using var enc = StartTool("ffmpeg", ["-loglevel", "error", "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", $"{width}x{height}", "-r", fps.ToString(CultureInfo.InvariantCulture),
-            "-i", "-", "-c:v", "ffv1", "-level", "3", "-y", tmp], true, false);
-        var err = enc.StandardError.ReadToEndAsync();
-        var dst = enc.StandardInput.BaseStream;
-        await foreach (var frame in new ProceduralBackend(2).GenerateAsync(request, FramePool.Shared, CancellationToken.None))
-        {
-            using (frame) await dst.WriteAsync(frame.Memory);
-        }
-        dst.Close();
-        await enc.WaitForExitAsync();
-        if (enc.ExitCode != 0) throw new InvalidOperationException($"generator clip encode: {await err}");
-        File.Move(tmp, path, overwrite: true);
+        await WriteLosslessAsync(new ProceduralBackend(2).GenerateAsync(request, FramePool.Shared, CancellationToken.None), width, height, fps, path);
         BenchOutput.Progress($"rendered generator clip {width}x{height} {seconds} s in {Seconds(sw):f0} s: \"{prompt}\"");
     }
 
@@ -71,20 +59,26 @@ internal static partial class WatermarkBench
         using var runner = new Provenance.Media.FfmpegRunner();
         var stream = new Provenance.Generator.Operations.ClipOperations(runner).Animate(still, width, height, 30, seconds,
             Provenance.Generator.Operations.AnimationMotion.Parallax);
+        await WriteLosslessAsync(stream.Frames, width, height, 30, path);
+        BenchOutput.Progress($"rendered animated still {width}x{height} {seconds} s in {Seconds(sw):f0} s: \"{GeneratorPrompts[prompt]}\"");
+    }
+
+    /// <summary>Encodes frames losslessly (FFV1) to a temporary file, then moves it to <paramref name="path"/>.</summary>
+    private static async Task WriteLosslessAsync(IAsyncEnumerable<YuvFrame> frames, int width, int height, int fps, string path)
+    {
         var tmp = path + ".part.mkv";
-        using var enc = StartTool("ffmpeg", ["-loglevel", "error", "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", $"{width}x{height}", "-r", "30",
-            "-i", "-", "-c:v", "ffv1", "-level", "3", "-y", tmp], true, false);
+        using var enc = StartTool("ffmpeg", ["-loglevel", "error", "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", $"{width}x{height}",
+            "-r", fps.ToString(CultureInfo.InvariantCulture), "-i", "-", "-c:v", "ffv1", "-level", "3", "-y", tmp], true, false);
         var err = enc.StandardError.ReadToEndAsync();
         var dst = enc.StandardInput.BaseStream;
-        await foreach (var frame in stream.Frames)
+        await foreach (var frame in frames)
         {
             using (frame) await dst.WriteAsync(frame.Memory);
         }
         dst.Close();
         await enc.WaitForExitAsync();
-        if (enc.ExitCode != 0) throw new InvalidOperationException($"animated clip encode: {await err}");
+        if (enc.ExitCode != 0) throw new InvalidOperationException($"lossless encode of {Path.GetFileName(path)}: {await err}");
         File.Move(tmp, path, overwrite: true);
-        BenchOutput.Progress($"rendered animated still {width}x{height} {seconds} s in {Seconds(sw):f0} s: \"{GeneratorPrompts[prompt]}\"");
     }
 
     /// <summary>Applies `--option Name=Value[,Name=Value]` overrides to the watermark options (for exploring settings).</summary>
