@@ -90,19 +90,46 @@ internal static partial class WatermarkBench
             throw new InvalidOperationException("real footage missing: apt-get install opencv-doc (provides vtest.avi)");
     }
 
-    /// <summary>Writes a marked/unmarked pair of a smooth gradient with light texture, cropped and zoomed 2x, for a person to look at.</summary>
-    private static async Task GradientScreenshotsAsync(WatermarkKey key, WatermarkOptions options, string outDir, CancellationToken ct)
+    /// <summary>
+    /// Writes a marked/unmarked pair of a smooth colour ramp for a person to look at (<c>gradient_plain.png</c>,
+    /// <c>gradient_marked.png</c>: the middle 640x360 of a 1280x720 frame at 2x zoom), and <c>gradient_difference.png</c>
+    /// (marked minus plain luma, x16 around mid-grey). The ramp carries grain that grows from none at the crop's left
+    /// edge to ±8 levels at its right edge, so one picture shows the mask closed (clean ramp, left) and opening as grain
+    /// appears: where a pattern could become visible on a smooth ramp. Returns the share of crop pixels the mark changed,
+    /// the largest change, and PSNR-Y of the marked crop against the plain one.
+    /// </summary>
+    private static async Task<(double ChangedFraction, int MaxChange, double Psnr)> GradientScreenshotsAsync(WatermarkKey key,
+        WatermarkOptions options, string outDir, CancellationToken ct)
     {
-        const int w = 1280, h = 720;
-        var plain = Path.Combine(outDir, "gradient_plain.png");
-        var marked = Path.Combine(outDir, "gradient_marked.png");
-        var source = Path.Combine(outDir, "work", "gradient.mkv");
-        await TranscodeAsync(Lavfi($"nullsrc=size={w}x{h}:rate=30,format=gbrp,geq=r='32+176*(X+Y)/(W+H)':g='48+144*(X+Y)/(W+H)':b='80+80*(X+Y)/(W+H)',noise=alls=2:allf=t", 1).Append("-frames:v").Append("1").ToArray(), w, h, 30,
-            null, ["-frames:v", "1", "-c:v", "ffv1"], source, ct);
-        await TranscodeAsync(["-i", source, "-frames:v", "1"], w, h, 30, new TiledWatermarkEmbedder(key, PayloadBase, options), ["-frames:v", "1", "-c:v", "ffv1"],
-            Path.Combine(outDir, "work", "gradient.marked.mkv"), ct);
-        foreach (var (input, png) in new[] { (source, plain), (Path.Combine(outDir, "work", "gradient.marked.mkv"), marked) })
-            await RunToolAsync("ffmpeg", ["-loglevel", "error", "-i", input, "-vf", "crop=480:270:400:225,scale=960:540:flags=neighbor", "-frames:v", "1", "-y", png], ct);
-        BenchOutput.Progress($"gradient screenshots (2x zoom): {plain} and {marked}");
+        const int w = 1280, h = 720, cw = 640, ch = 360, cx = 320, cy = 180;
+        var plain = Path.Combine(outDir, "work", "gradient.mkv");
+        var marked = Path.Combine(outDir, "work", "gradient.marked.mkv");
+        var ramp = $"nullsrc=size={w}x{h}:rate=30,format=yuv420p,geq=lum='40+150*(X+Y)/(W+H)+16*clip((X-{cx})/{cw},0,1)*(random(1)-0.5)'"
+            + ":cb='118+24*X/W':cr='146-24*Y/H'";
+        await TranscodeAsync([.. Lavfi(ramp, 1), "-frames:v", "1"], w, h, 30, null, ["-frames:v", "1", "-c:v", "ffv1"], plain, ct);
+        await TranscodeAsync(["-i", plain, "-frames:v", "1"], w, h, 30, new TiledWatermarkEmbedder(key, PayloadBase, options),
+            ["-frames:v", "1", "-c:v", "ffv1"], marked, ct);
+        var zoom = $"crop={cw}:{ch}:{cx}:{cy},scale={2 * cw}:{2 * ch}:flags=neighbor";
+        foreach (var (input, png) in new[] { (plain, "gradient_plain.png"), (marked, "gradient_marked.png") })
+            await RunToolAsync("ffmpeg", ["-loglevel", "error", "-i", input, "-vf", zoom, "-frames:v", "1", "-y", Path.Combine(outDir, png)], ct);
+        await RunToolAsync("ffmpeg", ["-loglevel", "error", "-i", marked, "-i", plain, "-lavfi",
+            $"[0:v]extractplanes=y[m];[1:v]extractplanes=y[p];[m][p]blend=all_expr='clip(128+16*(A-B),0,255)',{zoom}", "-frames:v", "1", "-y",
+            Path.Combine(outDir, "gradient_difference.png")], ct);
+
+        var a = (await AnalysisFramesFromAsync(["-i", plain], w, h, 30, ct)).Frames[0].Luma;
+        var b = (await AnalysisFramesFromAsync(["-i", marked], w, h, 30, ct)).Frames[0].Luma;
+        long changed = 0; var max = 0; double squared = 0;
+        for (var y = cy; y < cy + ch; y++)
+            for (var x = cx; x < cx + cw; x++)
+            {
+                var d = Math.Abs(b[y * w + x] - a[y * w + x]);
+                if (d != 0) changed++;
+                max = Math.Max(max, d); squared += d * d;
+            }
+        var psnr = squared > 0 ? 10 * Math.Log10(255.0 * 255.0 * cw * ch / squared) : double.PositiveInfinity;
+        BenchOutput.Progress(string.Create(CultureInfo.InvariantCulture,
+            $"gradient screenshots (2x zoom) in {outDir}: gradient_plain.png, gradient_marked.png, gradient_difference.png; "
+            + $"mark changed {(double)changed / (cw * ch):P1} of the crop's pixels, largest change {max} levels, PSNR-Y {psnr:f2} dB"));
+        return ((double)changed / (cw * ch), max, psnr);
     }
 }

@@ -36,6 +36,10 @@ internal static partial class WatermarkBench
         return (int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture));
     }
 
+    /// <summary>The source frames of a clip as the encoders get them: raw yuv420p at the clip size and rate on stdout.</summary>
+    private static Process StartSourceDecoder(IReadOnlyList<string> input, int width, int height, string rate) =>
+        StartTool("ffmpeg", ["-loglevel", "error", .. input, "-an", "-vf", $"scale={width}:{height},format=yuv420p", "-r", rate, "-f", "rawvideo", "-"], false, true);
+
     /// <summary>Decodes input as raw yuv420p, optionally marks each luma plane, encodes; returns (frames, seconds spent marking,
     /// PSNR-Y of the mark itself before encoding).</summary>
     private static async Task<(int Frames, double MarkSeconds, double MarkPsnr)> TranscodeAsync(IReadOnlyList<string> input, int width, int height, double fps,
@@ -44,7 +48,7 @@ internal static partial class WatermarkBench
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         cts.CancelAfter(TimeSpan.FromMinutes(30));
         var rate = fps.ToString(CultureInfo.InvariantCulture);
-        using var dec = StartTool("ffmpeg", ["-loglevel", "error", .. input, "-an", "-vf", $"scale={width}:{height},format=yuv420p", "-r", rate, "-f", "rawvideo", "-"], false, true);
+        using var dec = StartSourceDecoder(input, width, height, rate);
         using var enc = StartTool("ffmpeg", ["-loglevel", "error", "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", $"{width}x{height}", "-r", rate, "-i", "-", .. encode, "-y", output], true, false);
         var decErr = dec.StandardError.ReadToEndAsync(cts.Token);
         var encErr = enc.StandardError.ReadToEndAsync(cts.Token);
@@ -118,21 +122,73 @@ internal static partial class WatermarkBench
 
     private sealed record AnalysisClip(int Width, int Height, List<(byte[] Luma, double Time)> Frames, double FramesPerSecond = 8);
 
-    /// <summary>Mean Y PSNR and SSIM of a against b (ffmpeg psnr and ssim filters).</summary>
-    private static async Task<(double Psnr, double Ssim)> CompareAsync(string a, string b, CancellationToken ct)
+    /// <summary>Source frames for <see cref="CompareAsync"/>: decoded again exactly as <see cref="TranscodeAsync"/> feeds them
+    /// to the encoder (same scaling and rate), so an encode can be compared with what it was given.</summary>
+    private sealed record SourceFrames(IReadOnlyList<string> Input, int Width, int Height, double Fps);
+
+    /// <summary>Mean Y PSNR and SSIM (ffmpeg psnr and ssim filters, luma as gray) of each pair of inputs, all in one ffmpeg
+    /// pass. Inputs 0..files-1 are the files; when <paramref name="source"/> is given it is input number files.Count,
+    /// piped in raw. PSNR is ffmpeg's summary (from the mean MSE over frames), SSIM the mean over frames.</summary>
+    private static async Task<(double Psnr, double Ssim)[]> CompareAsync(IReadOnlyList<string> files, IReadOnlyList<(int A, int B)> pairs,
+        SourceFrames? source, CancellationToken ct)
     {
-        var (_, err) = await RunToolAsync("ffmpeg", ["-nostats", "-i", a, "-i", b, "-lavfi",
-            "[0:v]format=gray,split[a1][a2];[1:v]format=gray,split[b1][b2];[a1][b1]psnr;[a2][b2]ssim", "-f", "null", "-"], ct);
-        return (After(err, "PSNR y:"), After(err, "SSIM Y:"));
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(TimeSpan.FromMinutes(30));
+        var inputs = files.Count + (source is null ? 0 : 1);
+        var uses = new int[inputs];
+        foreach (var (a, b) in pairs) { uses[a] += 2; uses[b] += 2; }
+        var graph = new List<string>();
+        var taken = new int[inputs];
+        for (var k = 0; k < inputs; k++)
+            if (uses[k] > 0) graph.Add($"[{k}:v]format=gray,split={uses[k]}" + string.Concat(Enumerable.Range(0, uses[k]).Select(j => $"[i{k}s{j}]")));
+        string Next(int k) => $"[i{k}s{taken[k]++}]";
+        for (var p = 0; p < pairs.Count; p++)
+        {
+            var (a, b) = pairs[p];
+            graph.Add($"{Next(a)}{Next(b)}psnr@q{p}");
+            graph.Add($"{Next(a)}{Next(b)}ssim@q{p}");
+        }
+        var args = new List<string> { "-nostats" };
+        foreach (var f in files) args.AddRange(["-i", f]);
+        if (source is not null)
+            args.AddRange(["-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", $"{source.Width}x{source.Height}",
+                "-r", source.Fps.ToString(CultureInfo.InvariantCulture), "-i", "-"]);
+        args.AddRange(["-lavfi", string.Join(';', graph), "-f", "null", "-"]);
+
+        string err;
+        if (source is null) (_, err) = await RunToolAsync("ffmpeg", args, cts.Token);
+        else
+        {
+            using var dec = StartSourceDecoder(source.Input, source.Width, source.Height, source.Fps.ToString(CultureInfo.InvariantCulture));
+            using var cmp = StartTool("ffmpeg", args, true, false);
+            var decErr = dec.StandardError.ReadToEndAsync(cts.Token);
+            var cmpErr = cmp.StandardError.ReadToEndAsync(cts.Token);
+            try
+            {
+                try { await dec.StandardOutput.BaseStream.CopyToAsync(cmp.StandardInput.BaseStream, cts.Token); cmp.StandardInput.Close(); }
+                catch (IOException) { dec.Kill(true); } // the comparison stopped reading; its exit code and log say why
+                await dec.WaitForExitAsync(cts.Token);
+                await cmp.WaitForExitAsync(cts.Token);
+            }
+            catch (OperationCanceledException) { dec.Kill(true); cmp.Kill(true); throw; }
+            err = await cmpErr;
+            if (cmp.ExitCode != 0) throw new InvalidOperationException($"compare: {(err.Length > 1500 ? err[^1500..] : err)}");
+            if (dec.ExitCode != 0) throw new InvalidOperationException($"source decode: {await decErr}");
+        }
+        return Enumerable.Range(0, pairs.Count).Select(p => (After(err, $"[psnr@q{p} @", "PSNR y:"), After(err, $"[ssim@q{p} @", "SSIM Y:"))).ToArray();
     }
 
-    private static double After(string log, string label)
+    /// <summary>The number after <paramref name="label"/> in the last log line of one named filter instance (its summary,
+    /// written when the graph closes; earlier lines of the same instance are warnings); NaN when absent.</summary>
+    private static double After(string log, string instance, string label)
     {
-        var i = log.LastIndexOf(label, StringComparison.Ordinal);
+        var at = log.LastIndexOf(instance, StringComparison.Ordinal);
+        var i = at < 0 ? -1 : log.IndexOf(label, at, StringComparison.Ordinal);
         if (i < 0) return double.NaN;
         var rest = log[(i + label.Length)..].TrimStart();
         var end = 0;
         while (end < rest.Length && (char.IsDigit(rest[end]) || rest[end] is '.' or '-')) end++;
-        return rest[..end] == "inf" ? double.PositiveInfinity : double.Parse(rest[..end], CultureInfo.InvariantCulture);
+        if (rest.StartsWith("inf", StringComparison.Ordinal)) return double.PositiveInfinity;
+        return double.Parse(rest[..end], CultureInfo.InvariantCulture);
     }
 }

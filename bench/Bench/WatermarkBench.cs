@@ -41,6 +41,8 @@ internal static partial class WatermarkBench
         var recovered = new Dictionary<string, List<bool>>();
         var bitAccuracy = new Dictionary<string, List<double>>();
         var psnr = new List<double>(); var ssim = new List<double>(); var markPsnr = new List<double>();
+        var quality = new List<ClipQuality>();
+        (double ChangedFraction, int MaxChange, double Psnr)? gradient = null;
         var bitrate = new List<double>();
         double markSeconds = 0, plainSeconds = 0, markedSeconds = 0;
         double accumulateSeconds = 0, resultSeconds = 0; var accumulatedFrames = 0; var results = 0;
@@ -74,10 +76,20 @@ internal static partial class WatermarkBench
                 }
             }
             markSeconds += mark; plainSeconds += tPlain; markedSeconds += tMarked;
-            var (p, s) = await CompareAsync(marked, plain, ct);
+            // Codec floor (see CodecFloorPerturbation): the same frames changed by exactly the mark's size but not by the
+            // mark, one more encode with the same settings; then marked vs unmarked, floor vs unmarked, and both real
+            // encodes vs the source frames, in one comparison pass.
+            var floor = Path.Combine(work, $"c{i}.floor.mp4");
+            var (_, _, floorAlone) = await TranscodeAsync(input, clip.Width, clip.Height, 30,
+                new CodecFloorPerturbation(new TiledWatermarkEmbedder(key, payload, options), PayloadBase ^ (ulong)i), x264, floor, ct);
+            var q = await CompareAsync([marked, plain, floor], [(0, 1), (2, 1), (0, 3), (1, 3)], new SourceFrames(input, clip.Width, clip.Height, 30), ct);
+            var (p, s) = q[0];
             psnr.Add(p); ssim.Add(s); markPsnr.Add(alone);
+            quality.Add(new ClipQuality($"{clip.Name}@{clip.Height}p", p, s, floorAlone, q[1].Psnr, q[1].Ssim, q[2].Psnr, q[2].Ssim, q[3].Psnr, q[3].Ssim));
             bitrate.Add((double)new FileInfo(marked).Length / new FileInfo(plain).Length - 1);
             BenchOutput.Progress($"[{i + 1}/{corpus.Count}] {clip.Name} {clip.Width}x{clip.Height}: PSNR-Y {p:f2} dB SSIM {s:f4} (mark alone {alone:f2} dB) bitrate {bitrate[^1]:+0.0%;-0.0%} mark {mark:f1}s of {tMarked:f1}s (plain {tPlain:f1}s)");
+            BenchOutput.Progress($"    codec floor (equal-size random change, {floorAlone:f2} dB alone): PSNR-Y {q[1].Psnr:f2} dB SSIM {q[1].Ssim:f4}; "
+                + $"vs source: marked {q[2].Psnr:f2} dB / {q[2].Ssim:f4}, unmarked {q[3].Psnr:f2} dB / {q[3].Ssim:f4}");
 
             foreach (var attack in platform)
             {
@@ -127,7 +139,7 @@ internal static partial class WatermarkBench
 
         var (extraReads, extraHits, extraMinP) = await UnmarkedSegmentsAsync(key, options, extraNullSegments - nullReads, work, ct);
         nullReads += extraReads; falsePositives += extraHits; minNullP = Math.Min(minNullP, extraMinP);
-        await GradientScreenshotsAsync(key, options, outDir, ct);
+        gradient = await GradientScreenshotsAsync(key, options, outDir, ct);
         PrintTable(recovered, bitAccuracy);
         return Summary();
 
@@ -143,6 +155,25 @@ internal static partial class WatermarkBench
             ["psnr_mark_alone_db_mean"] = Round(markPsnr.DefaultIfEmpty(double.NaN).Average(), 2),
             ["ssim_min"] = Round(ssim.DefaultIfEmpty(double.NaN).Min(), 4),
             ["ssim_mean"] = Round(ssim.DefaultIfEmpty(double.NaN).Average(), 4),
+            ["psnr_codec_floor_db_min"] = Round(quality.Select(c => c.FloorPsnr).DefaultIfEmpty(double.NaN).Min(), 2),
+            ["psnr_codec_floor_db_mean"] = Round(quality.Select(c => c.FloorPsnr).DefaultIfEmpty(double.NaN).Average(), 2),
+            ["ssim_codec_floor_min"] = Round(quality.Select(c => c.FloorSsim).DefaultIfEmpty(double.NaN).Min(), 4),
+            ["ssim_codec_floor_mean"] = Round(quality.Select(c => c.FloorSsim).DefaultIfEmpty(double.NaN).Average(), 4),
+            ["psnr_codec_floor_change_alone_db_min"] = Round(quality.Select(c => c.FloorAlone).DefaultIfEmpty(double.NaN).Min(), 2),
+            ["psnr_vs_floor_db_mean"] = Round(quality.Select(c => c.Psnr - c.FloorPsnr).DefaultIfEmpty(double.NaN).Average(), 2),
+            ["psnr_vs_floor_db_min"] = Round(quality.Select(c => c.Psnr - c.FloorPsnr).DefaultIfEmpty(double.NaN).Min(), 2),
+            ["ssim_vs_floor_mean"] = Round(quality.Select(c => c.Ssim - c.FloorSsim).DefaultIfEmpty(double.NaN).Average(), 4),
+            ["psnr_source_marked_db_mean"] = Round(quality.Select(c => c.MarkedSourcePsnr).DefaultIfEmpty(double.NaN).Average(), 2),
+            ["psnr_source_unmarked_db_mean"] = Round(quality.Select(c => c.PlainSourcePsnr).DefaultIfEmpty(double.NaN).Average(), 2),
+            ["psnr_source_loss_db_mean"] = Round(quality.Select(c => c.PlainSourcePsnr - c.MarkedSourcePsnr).DefaultIfEmpty(double.NaN).Average(), 3),
+            ["psnr_source_loss_db_max"] = Round(quality.Select(c => c.PlainSourcePsnr - c.MarkedSourcePsnr).DefaultIfEmpty(double.NaN).Max(), 3),
+            ["ssim_source_marked_mean"] = Round(quality.Select(c => c.MarkedSourceSsim).DefaultIfEmpty(double.NaN).Average(), 4),
+            ["ssim_source_unmarked_mean"] = Round(quality.Select(c => c.PlainSourceSsim).DefaultIfEmpty(double.NaN).Average(), 4),
+            ["ssim_source_loss_mean"] = Round(quality.Select(c => c.PlainSourceSsim - c.MarkedSourceSsim).DefaultIfEmpty(double.NaN).Average(), 4),
+            ["quality_per_clip"] = quality.ToDictionary(c => c.Clip, c => (object?)c.ToFigures()),
+            ["gradient_changed_fraction"] = gradient is { } g ? Round(g.ChangedFraction, 4) : null,
+            ["gradient_max_change"] = gradient?.MaxChange,
+            ["gradient_psnr_db"] = gradient is { } g2 ? Round(g2.Psnr, 2) : null,
             ["bitrate_increase_crf23"] = Round(bitrate.DefaultIfEmpty(double.NaN).Average(), 4),
             ["bitrate_increase_crf23_median"] = Round(bitrate.Count == 0 ? double.NaN : bitrate.Order().ElementAt(bitrate.Count / 2), 4),
             ["bitrate_increase_crf23_max"] = Round(bitrate.DefaultIfEmpty(double.NaN).Max(), 4),
