@@ -9,9 +9,10 @@ namespace Provenance.Bench;
 /// `bench/run.sh watermark [--clips N] [--seconds S] [--attacks platform|videoseal|all|a,b,c] [--null-keys K] [--out DIR]`:
 /// marks a corpus (real footage from Debian's opencv-doc and ffmpeg synthetic sources, alternating 720p and 1080p),
 /// encodes marked and unmarked copies at x264 CRF 23, runs the attack suites, and reports per attack the exact-payload
-/// recovery rate and mean bit accuracy of the 64 payload bits; PSNR-Y/SSIM of marked vs unmarked encodes; bitrate
-/// increase; false detections over unmarked segments and wrong-key reads; embed overhead against the plain encode;
-/// extractor CPU seconds per minute of video beyond decoding. Defaults are the full run (20 clips x 10 s).
+/// recovery rate and mean bit accuracy of the 64 payload bits; PSNR-Y/SSIM of marked vs unmarked encodes, next to a
+/// codec floor measured in the same run (an equal-size random change encoded alike, see CodecFloorPerturbation) and to
+/// both encodes against the source frames; bitrate increase; false detections over unmarked segments and wrong-key
+/// reads; embed overhead against the plain encode; extractor CPU seconds per minute of video beyond decoding. Defaults are the full run (20 clips x 10 s).
 /// </summary>
 internal static partial class WatermarkBench
 {
