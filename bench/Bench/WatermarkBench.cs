@@ -32,6 +32,7 @@ internal static partial class WatermarkBench
         var key = WatermarkKey.Parse("7a1c9e3b5d2f4068a1b3c5d7e9f10213243546576879a8b9cadbecfd0e1f2031");
 
         var options = OptionsFrom(args);
+        if (args.Contains("--speed-only")) return await SpeedOnlyAsync(args, key, options, ct);
         var corpus = Corpus(clips, work, StringArg(args, "--corpus", ""), IntArg(args, "--height", 0));
         BenchOutput.Progress($"corpus: {corpus.Count} clips x {seconds} s; attacks: {attackSet}; work folder {work}");
         BenchOutput.Progress($"full attack suites (platform + Video Seal protocol) on the first {fullClips} clips");
