@@ -44,13 +44,21 @@ internal sealed class AreaResampler
             if (_rows.Start[oy] == _rows.Start[oy + 1]) mix.Clear();
             for (var k = _rows.Start[oy]; k < _rows.Start[oy + 1]; k++)
                 AddScaled(src.Slice(_rows.Index[k] * stride, _inWidth), mix, _rows.Weight[k], k == _rows.Start[oy]);
-            var row = dst.Slice(oy * _outWidth, _outWidth);
-            for (var ox = 0; ox < _outWidth; ox++)
-            {
-                var acc = 0f;
-                for (var k = _columns.Start[ox]; k < _columns.Start[ox + 1]; k++) acc += mix[_columns.Index[k]] * _columns.Weight[k];
-                row[ox] = acc;
-            }
+            CombineColumns(mix, dst.Slice(oy * _outWidth, _outWidth));
+        }
+    }
+
+    /// <summary>Each output pixel of a row: the weighted sum of the input columns it covers.</summary>
+    private void CombineColumns(ReadOnlySpan<float> mix, Span<float> row)
+    {
+        var start = _columns.Start.AsSpan(); var index = _columns.Index.AsSpan(); var weight = _columns.Weight.AsSpan();
+        for (var ox = 0; ox < row.Length; ox++)
+        {
+            int k = start[ox], end = start[ox + 1];
+            var acc = 0f;
+            for (; k + 1 < end; k += 2) acc += mix[index[k]] * weight[k] + mix[index[k + 1]] * weight[k + 1];
+            if (k < end) acc += mix[index[k]] * weight[k];
+            row[ox] = acc;
         }
     }
 
