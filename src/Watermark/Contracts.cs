@@ -26,6 +26,38 @@ public interface IWatermarkExtractor
     WatermarkDetection Result();
 }
 
+/// <summary>Picture orientations relative to the marked frames (flags: the extractor's search set; one value: what
+/// a detection found).</summary>
+[Flags]
+public enum WatermarkOrientations
+{
+    /// <summary>As marked.</summary>
+    Upright = 1,
+
+    /// <summary>Mirrored left to right (ffmpeg <c>hflip</c>).</summary>
+    Mirrored = 2,
+
+    /// <summary>Turned by 180° (<c>hflip,vflip</c>).</summary>
+    UpsideDown = 4,
+
+    /// <summary>Mirrored top to bottom (<c>vflip</c>).</summary>
+    MirroredUpsideDown = 8,
+
+    All = Upright | Mirrored | UpsideDown | MirroredUpsideDown,
+}
+
+public static class WatermarkOrientationNames
+{
+    /// <summary>The name reports and the CLI use: upright, mirrored, upside-down, mirrored-upside-down.</summary>
+    public static string Name(this WatermarkOrientations orientation) => orientation switch
+    {
+        WatermarkOrientations.Mirrored => "mirrored",
+        WatermarkOrientations.UpsideDown => "upside-down",
+        WatermarkOrientations.MirroredUpsideDown => "mirrored-upside-down",
+        _ => "upright",
+    };
+}
+
 /// <summary>What an extractor wants to be fed: luma frames scaled to this height (aspect kept), at this rate.</summary>
 public sealed record WatermarkAnalysisProfile(int Height, double FramesPerSecond);
 
@@ -65,6 +97,10 @@ public sealed record WatermarkDetection(
     IReadOnlyList<WatermarkSegment> Segments,
     string? Note)
 {
+    /// <summary>How the picture was turned relative to the marked frames at the synchronisation found (a mirrored
+    /// re-upload reads as <see cref="WatermarkOrientations.Mirrored"/>).</summary>
+    public WatermarkOrientations Orientation { get; init; } = WatermarkOrientations.Upright;
+
     /// <summary>The payload as 16 lowercase hex digits, or null when not found.</summary>
     public string? PayloadHex => Payload is { } p ? WatermarkPayload.ToHex(p) : null;
 

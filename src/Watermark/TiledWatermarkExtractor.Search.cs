@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Provenance.Watermark;
 
 public sealed partial class TiledWatermarkExtractor
@@ -23,15 +25,21 @@ public sealed partial class TiledWatermarkExtractor
         var cellSums = new float[FoldSide * FoldSide];
         var pilotOffsets = CellOffsets(_layout.Pilots);
         var pilotSigns = _layout.Pilots.Select(c => (float)_layout.Signs[c]).ToArray();
-        var bestPerScale = new List<SyncHypothesis>(scales.Count);
+        var orientations = SearchedOrientations();
+        var tiled = NewTiled();
+        var pilotBases = TiledBases(pilotOffsets);
+        var bestPerScale = new List<SyncHypothesis>(scales.Count * orientations.Count);
         foreach (var scale in scales)
         {
             Fold(total, PeriodFor(scale), folded);
-            SumCells(folded, cellSums);
-            var (z, sx, sy) = BestShift(cellSums, pilotOffsets, pilotSigns);
-            if (double.IsFinite(z)) bestPerScale.Add(new SyncHypothesis(z, scale, sx, sy));
+            foreach (var orientation in orientations)
+            {
+                SumCells(folded, orientation, cellSums);
+                var (z, sx, sy) = BestShift(cellSums, tiled, pilotBases, pilotSigns);
+                if (double.IsFinite(z)) bestPerScale.Add(new SyncHypothesis(z, scale, sx, sy, orientation));
+            }
         }
-        var hypotheses = (double)scales.Count * FoldSide * FoldSide;
+        var hypotheses = (double)scales.Count * orientations.Count * FoldSide * FoldSide;
 
         // Two ways to a passing check, each held to half the false-detection budget. (1) The Viterbi word at the
         // pilots' best hypothesis, as a single word: 2^-32. (2) Near the detection limit the pilots' best hypothesis is
@@ -42,7 +50,7 @@ public sealed partial class TiledWatermarkExtractor
         var dataOffsets = CellOffsets(_layout.DataCellOfBit);
         var soft = new double[PayloadCodec.CodedBits];
         var candidates = bestPerScale.OrderByDescending(h => h.Score).Take(SyncCandidates).ToList();
-        var best = candidates.Count > 0 ? candidates[0] : new SyncHypothesis(0, 1, 0, 0);
+        var best = candidates.Count > 0 ? candidates[0] : new SyncHypothesis(0, 1, 0, 0, WatermarkOrientations.Upright);
         ulong? candidate = null;
         var checkPasses = false;
         var singleWord = false;
@@ -51,7 +59,7 @@ public sealed partial class TiledWatermarkExtractor
         foreach (var h in candidates)
         {
             Fold(total, PeriodFor(h.Scale), folded);
-            SumCells(folded, cellSums);
+            SumCells(folded, h.Orientation, cellSums);
             var e = ReadDataCells(cellSums, dataOffsets, h, soft);
             var first = h == candidates[0];
             if (first) energy = e;
@@ -70,7 +78,7 @@ public sealed partial class TiledWatermarkExtractor
         var syncScore = best.Score > 0 && double.IsFinite(best.Score) ? best.Score : 0;
 
         Fold(total, PeriodFor(best.Scale), folded);
-        SumCells(folded, cellSums);
+        SumCells(folded, best.Orientation, cellSums);
         double agreement = 0;
         if (candidate is { } word && energy > 1e-12)
         {
@@ -98,7 +106,7 @@ public sealed partial class TiledWatermarkExtractor
         var segments = SegmentEvidence(best, pilotOffsets, pilotSigns, folded, cellSums);
         var note = energy <= 1e-12 ? "no usable texture: the frames are flat (e.g. all black)" : null;
         return new WatermarkDetection(found, found ? candidate : null, pValue, _frames, syncScore, agreement,
-            candidate, best.Scale, segments, note);
+            candidate, best.Scale, segments, note) { Orientation = best.Orientation };
     }
 
     private List<WatermarkSegment> SegmentEvidence(SyncHypothesis best, (int Row, int Col)[] pilotOffsets, float[] pilotSigns,
@@ -109,7 +117,7 @@ public sealed partial class TiledWatermarkExtractor
         foreach (var seg in _segments.Values)
         {
             Fold(seg.Sum, period, folded);
-            SumCells(folded, cellSums);
+            SumCells(folded, best.Orientation, cellSums);
             var z = ScoreAt(cellSums, pilotOffsets, pilotSigns, best.ShiftX, best.ShiftY);
             var p = z > 0 ? Math.Exp(-z * z / 2) : 1.0;
             var start = double.IsFinite(seg.Start) ? seg.Start : 0;
@@ -130,7 +138,8 @@ public sealed partial class TiledWatermarkExtractor
     /// <summary>Tile period in analysis pixels when the frame shows this fraction of the marked frame's height.</summary>
     private double PeriodFor(double scale) => _analysisHeight / (_options.TilesPerHeight * scale);
 
-    /// <summary>Folds a plane onto one tile (FoldSide² bins) for a tile period; each bin holds its mean, zero-centred.</summary>
+    /// <summary>Folds a plane onto one tile (FoldSide² bins) for a tile period; each bin holds its mean, zero-centred.
+    /// Rows are first summed into their row bin (whole rows at a time, SIMD), then columns into their column bin.</summary>
     private void Fold(float[] plane, double period, float[] folded)
     {
         var binX = Bins(_analysisWidth, period);
@@ -138,12 +147,25 @@ public sealed partial class TiledWatermarkExtractor
         var countX = new int[FoldSide]; var countY = new int[FoldSide];
         foreach (var b in binX) countX[b]++;
         foreach (var b in binY) countY[b]++;
-        Array.Clear(folded);
+        var w = _analysisWidth;
+        if (_rowBins.Length != FoldSide * w) _rowBins = new float[FoldSide * w];
+        Array.Clear(_rowBins);
+        var lanes = Vector<float>.Count;
         for (var y = 0; y < _analysisHeight; y++)
         {
-            var o = y * _analysisWidth;
-            var r = binY[y] * FoldSide;
-            for (var x = 0; x < _analysisWidth; x++) folded[r + binX[x]] += plane[o + x];
+            var into = _rowBins.AsSpan(binY[y] * w, w);
+            var row = plane.AsSpan(y * w, w);
+            var x = 0;
+            for (; x + lanes <= w; x += lanes)
+                (new Vector<float>(into[x..]) + new Vector<float>(row[x..])).CopyTo(into[x..]);
+            for (; x < w; x++) into[x] += row[x];
+        }
+        Array.Clear(folded);
+        for (var by = 0; by < FoldSide; by++)
+        {
+            var o = by * w;
+            var r = by * FoldSide;
+            for (var x = 0; x < w; x++) folded[r + binX[x]] += _rowBins[o + x];
         }
         double mean = 0; var used = 0;
         for (var by = 0; by < FoldSide; by++)
@@ -158,6 +180,9 @@ public sealed partial class TiledWatermarkExtractor
         for (var i = 0; i < folded.Length; i++) folded[i] = float.IsNaN(folded[i]) ? 0 : (float)(folded[i] - mean);
     }
 
+    /// <summary>Scratch for <see cref="Fold"/>: the plane's rows summed per row bin.</summary>
+    private float[] _rowBins = [];
+
     private static int[] Bins(int length, double period)
     {
         var bins = new int[length];
@@ -170,17 +195,39 @@ public sealed partial class TiledWatermarkExtractor
         return bins;
     }
 
-    /// <summary>Sum of each cell-sized (BinsPerCell²) window, cyclically: the matched filter of one cell.</summary>
-    private static void SumCells(float[] folded, float[] cellSums)
+    /// <summary>The orientations to try, upright first (an empty set means upright only).</summary>
+    private List<WatermarkOrientations> SearchedOrientations()
     {
+        var list = new List<WatermarkOrientations> { WatermarkOrientations.Upright };
+        foreach (var o in new[] { WatermarkOrientations.Mirrored, WatermarkOrientations.UpsideDown, WatermarkOrientations.MirroredUpsideDown })
+            if (_options.SearchOrientations.HasFlag(o)) list.Add(o);
+        return list;
+    }
+
+    /// <summary>
+    /// Sum of each cell-sized (BinsPerCell²) window, cyclically: the matched filter of one cell; read through an
+    /// orientation. A mirrored picture folds onto the mirrored tile (bin b ↔ FoldSide-1-b, up to a constant offset
+    /// that the shift search absorbs), so flips are tried on the fold instead of on the frames.
+    /// </summary>
+    private static void SumCells(float[] folded, WatermarkOrientations orientation, float[] cellSums)
+    {
+        var flipX = orientation is WatermarkOrientations.Mirrored or WatermarkOrientations.UpsideDown;
+        var flipY = orientation is WatermarkOrientations.MirroredUpsideDown or WatermarkOrientations.UpsideDown;
         var rows = new float[folded.Length];
         for (var y = 0; y < FoldSide; y++)
+        {
+            var source = (flipY ? FoldSide - 1 - y : y) * FoldSide;
             for (var x = 0; x < FoldSide; x++)
             {
                 float s = 0;
-                for (var d = 0; d < BinsPerCell; d++) s += folded[y * FoldSide + ((x + d) % FoldSide)];
+                for (var d = 0; d < BinsPerCell; d++)
+                {
+                    var bx = (x + d) % FoldSide;
+                    s += folded[source + (flipX ? FoldSide - 1 - bx : bx)];
+                }
                 rows[y * FoldSide + x] = s;
             }
+        }
         for (var y = 0; y < FoldSide; y++)
             for (var x = 0; x < FoldSide; x++)
             {
@@ -196,14 +243,44 @@ public sealed partial class TiledWatermarkExtractor
     private static int Index((int Row, int Col) cell, int shiftX, int shiftY) =>
         ((cell.Row + shiftY) % FoldSide) * FoldSide + ((cell.Col + shiftX) % FoldSide);
 
-    private static (double Z, int ShiftX, int ShiftY) BestShift(float[] cellSums, (int Row, int Col)[] offsets, float[] signs)
+    /// <summary>Row length of the cell sums repeated 2x2 (plus one vector of slack), so shifted reads need no
+    /// wrap-around and a run of consecutive horizontal shifts is one contiguous vector.</summary>
+    private static readonly int TiledWidth = 2 * FoldSide + Vector<float>.Count;
+
+    private static float[] NewTiled() => new float[2 * FoldSide * TiledWidth];
+
+    private static int[] TiledBases((int Row, int Col)[] offsets) => offsets.Select(c => c.Row * TiledWidth + c.Col).ToArray();
+
+    /// <summary>The cyclic shift with the largest pilot statistic (the same statistic as <see cref="ScoreAt"/>),
+    /// computed for Vector&lt;float&gt;.Count horizontal shifts at a time.</summary>
+    private static (double Z, int ShiftX, int ShiftY) BestShift(float[] cellSums, float[] tiled, int[] bases, float[] signs)
     {
+        for (var y = 0; y < 2 * FoldSide; y++)
+            for (var x = 0; x < TiledWidth; x++)
+                tiled[y * TiledWidth + x] = cellSums[(y % FoldSide) * FoldSide + x % FoldSide];
+        var lanes = Vector<float>.Count;
+        Span<float> sums = stackalloc float[lanes];
+        Span<float> energies = stackalloc float[lanes];
         var best = (Z: double.NegativeInfinity, X: 0, Y: 0);
         for (var sy = 0; sy < FoldSide; sy++)
-            for (var sx = 0; sx < FoldSide; sx++)
+            for (var sx0 = 0; sx0 < FoldSide; sx0 += lanes)
             {
-                var z = ScoreAt(cellSums, offsets, signs, sx, sy);
-                if (z > best.Z) best = (z, sx, sy);
+                var shift = sy * TiledWidth + sx0;
+                var s = Vector<float>.Zero;
+                var e = Vector<float>.Zero;
+                for (var k = 0; k < bases.Length; k++)
+                {
+                    var v = new Vector<float>(tiled, bases[k] + shift);
+                    s += signs[k] * v;
+                    e += v * v;
+                }
+                s.CopyTo(sums);
+                e.CopyTo(energies);
+                for (var j = 0; j < lanes && sx0 + j < FoldSide; j++)
+                {
+                    var z = energies[j] > 1e-12f ? sums[j] / Math.Sqrt(energies[j]) : 0;
+                    if (z > best.Z) best = (z, sx0 + j, sy);
+                }
             }
         return best;
     }
@@ -249,5 +326,5 @@ public sealed partial class TiledWatermarkExtractor
         return e > 1e-12 ? s / Math.Sqrt(e) : 0;
     }
 
-    private readonly record struct SyncHypothesis(double Score, double Scale, int ShiftX, int ShiftY);
+    private readonly record struct SyncHypothesis(double Score, double Scale, int ShiftX, int ShiftY, WatermarkOrientations Orientation);
 }

@@ -55,6 +55,11 @@ public sealed record WatermarkOptions
 
     public double MaximumScale { get; init; } = 1.4;
 
+    /// <summary>Picture orientations the synchronisation tries (each multiplies the hypotheses counted in the
+    /// p-value). Mirrored re-uploads are common; a flip or 180° turn is checked on the folded tile, so each extra
+    /// orientation adds one shift search per scale, not a second pass over the frames.</summary>
+    public WatermarkOrientations SearchOrientations { get; init; } = WatermarkOrientations.Upright | WatermarkOrientations.Mirrored;
+
     /// <summary>Multiplicative step between scale hypotheses.</summary>
     public double ScaleStep { get; init; } = 1.004;
 

@@ -45,6 +45,43 @@ public sealed class RoundTripTests(MarkedClipsFixture clips) : IClassFixture<Mar
         Assert.True(result.Found, $"{attackName}: p={result.PValue:g3} sync={result.SyncScore:f2}");
         Assert.Equal(MarkedClipsFixture.Payload, result.Payload);
         if (attackName == "crop_10pct") Assert.InRange(result.Scale, 0.77, 0.83);
+        Assert.Equal(WatermarkOrientations.Upright, result.Orientation);
+    }
+
+    [Fact]
+    public async Task MirroredCopy_IsReadAsMirrored_AndAnUprightOnlySearchMissesIt()
+    {
+        var attack = WatermarkAttacks.Get("hflip");
+        var mirrored = Path.Combine(clips.Folder, $"mirrored.{attack.Extension}");
+        await FfmpegCli.RunAsync("ffmpeg", ["-i", clips.Marked("grainy_mandelbrot"), .. attack.Arguments, "-an", "-y", mirrored], CancellationToken.None);
+
+        var result = await ClipPipeline.DetectAsync(mirrored, new TiledWatermarkExtractor(MarkedClipsFixture.Key), CancellationToken.None);
+        var uprightOnly = await ClipPipeline.DetectAsync(mirrored,
+            new TiledWatermarkExtractor(MarkedClipsFixture.Key, new WatermarkOptions { SearchOrientations = WatermarkOrientations.Upright }),
+            CancellationToken.None);
+
+        Assert.True(result.Found, $"p={result.PValue:g3} sync={result.SyncScore:f2}");
+        Assert.Equal(MarkedClipsFixture.Payload, result.Payload);
+        Assert.Equal(WatermarkOrientations.Mirrored, result.Orientation);
+        Assert.False(uprightOnly.Found, $"upright-only search read a mirrored copy: p={uprightOnly.PValue:g3}");
+    }
+
+    [Theory]
+    [InlineData("hflip,vflip", WatermarkOrientations.UpsideDown)]
+    [InlineData("vflip", WatermarkOrientations.MirroredUpsideDown)]
+    public async Task TurnedCopy_IsReadWhenEveryOrientationIsSearched(string filter, WatermarkOrientations expected)
+    {
+        var turned = Path.Combine(clips.Folder, $"turned_{expected}.mp4");
+        await FfmpegCli.RunAsync("ffmpeg", ["-i", clips.Marked("grainy_mandelbrot"), "-vf", filter, "-c:v", "libx264", "-crf", "23",
+            "-preset", "veryfast", "-an", "-y", turned], CancellationToken.None);
+
+        var result = await ClipPipeline.DetectAsync(turned,
+            new TiledWatermarkExtractor(MarkedClipsFixture.Key, new WatermarkOptions { SearchOrientations = WatermarkOrientations.All }),
+            CancellationToken.None);
+
+        Assert.True(result.Found, $"p={result.PValue:g3} sync={result.SyncScore:f2}");
+        Assert.Equal(MarkedClipsFixture.Payload, result.Payload);
+        Assert.Equal(expected, result.Orientation);
     }
 
     [Fact]

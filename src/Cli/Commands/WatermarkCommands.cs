@@ -122,6 +122,7 @@ internal static class WatermarkCommands
                         payload = result.PayloadHex,
                         pValue = result.PValue,
                         framesUsed = result.FramesUsed,
+                        orientation = result.Found ? result.Orientation.Name() : null,
                         segments = result.Segments.Select(s => new { start = s.StartSeconds, end = s.EndSeconds, score = s.Score, pValue = s.PValue }),
                         note = result.Note,
                     }, Json));
@@ -130,6 +131,7 @@ internal static class WatermarkCommands
                 {
                     Console.WriteLine(result.Found
                         ? $"found payload {result.PayloadHex}  p-value {result.PValue.ToString("g3", CultureInfo.InvariantCulture)}  ({result.FramesUsed} frames)"
+                            + (result.Orientation == WatermarkOrientations.Upright ? "" : $"  picture {result.Orientation.Name()}")
                         : $"no watermark found  p-value {result.PValue.ToString("g3", CultureInfo.InvariantCulture)}  ({result.FramesUsed} frames){(result.Note is null ? "" : "  " + result.Note)}");
                     foreach (var s in result.Segments)
                         Console.WriteLine(FormattableString.Invariant($"  {s.StartSeconds,7:f1}s - {s.EndSeconds,7:f1}s  score {s.Score,6:f2}  frames {s.Frames}"));

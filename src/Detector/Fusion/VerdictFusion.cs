@@ -52,6 +52,8 @@ public static class VerdictFusion
         {
             reasons.Add($"This service's watermark was found (payload {e.Watermark.Payload}, p = {P(e.Watermark.PValue)}) "
                 + $"and the ledger records it: {Describe(byPayload)}.");
+            if (e.Watermark.Orientation is { } turned && turned != "upright")
+                reasons.Add($"The picture is {turned.Replace('-', ' ')} relative to the clip this service generated: it was re-edited after release.");
             if (e.Credentials.State == CredentialsState.Invalid)
             {
                 reasons.Add($"Its Content Credentials fail validation ({FailedChecks(e.Credentials)}): the file was altered after it was generated.");

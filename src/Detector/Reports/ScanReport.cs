@@ -8,7 +8,7 @@ namespace Provenance.Detector.Reports;
 public sealed record ScanReport
 {
     /// <summary>The version of the report's schema written by this code.</summary>
-    public const string CurrentSchemaVersion = "1.1";
+    public const string CurrentSchemaVersion = "1.2";
 
     public string SchemaVersion { get; init; } = CurrentSchemaVersion;
 

@@ -50,6 +50,11 @@ public sealed record WatermarkSection
 
     /// <summary>Probability of seeing a match this strong in an unmarked clip. Found means p ≤ the detection bound.</summary>
     public double? PValue { get; init; }
+
+    /// <summary>How the picture is turned relative to the marked clip when the mark was found
+    /// (<c>upright</c>, <c>mirrored</c>, <c>upside-down</c>, <c>mirrored-upside-down</c>), else null.</summary>
+    public string? Orientation { get; init; }
+
     public IReadOnlyList<WatermarkSegment> Segments { get; init; } = [];
 }
 

@@ -100,6 +100,7 @@ public sealed class WatermarkStage(WatermarkKey key, WatermarkOptions? options =
             Found = d.Found,
             Payload = d.Found ? d.PayloadHex : null,
             PValue = d.PValue,
+            Orientation = d.Found ? d.Orientation.Name() : null,
             Segments = d.Segments.Select(s => new Reports.WatermarkSegment(
                 Math.Round(s.StartSeconds, 3), Math.Round(s.EndSeconds, 3), d.Found && s.PValue <= pValueThreshold,
                 d.Found && s.PValue <= pValueThreshold ? d.PayloadHex : null, s.PValue)).ToList(),

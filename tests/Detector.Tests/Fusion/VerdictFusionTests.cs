@@ -36,6 +36,18 @@ public sealed class VerdictFusionTests
     }
 
     [Fact]
+    public void Decide_MirroredCopyOfARecordedClip_SaysThePictureWasMirrored()
+    {
+        var evidence = Evidence.Clean().WithWatermark().WithLedgerMatch();
+        var upright = VerdictFusion.Decide(evidence with { Watermark = evidence.Watermark with { Orientation = "upright" } });
+        var mirrored = VerdictFusion.Decide(evidence with { Watermark = evidence.Watermark with { Orientation = "mirrored" } });
+
+        Assert.Equal(Verdict.GeneratedByThisService, mirrored.Verdict);
+        Assert.Contains(mirrored.Reasons, r => r.Contains("The picture is mirrored relative to the clip this service generated", StringComparison.Ordinal));
+        Assert.DoesNotContain(upright.Reasons, r => r.Contains("The picture is", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Decide_WatermarkAboveThePValueBound_IsNotCountedEvenWithALedgerRecord()
     {
         var outcome = VerdictFusion.Decide(Evidence.Clean(classifierScore: 0.1).WithWatermark(pValue: 1e-6).WithLedgerMatch());

@@ -45,7 +45,7 @@ public sealed class ScanReportSchemaTests
     {
         using var doc = JsonDocument.Parse(ScanReportJson.Serialize(FullReport()));
         var r = doc.RootElement;
-        Assert.Equal("1.1", r.GetProperty("schemaVersion").GetString());
+        Assert.Equal("1.2", r.GetProperty("schemaVersion").GetString());
         Assert.Equal("generated-by-this-service", r.GetProperty("verdict").GetString());
         Assert.Equal(JsonValueKind.String, r.GetProperty("reasons")[0].ValueKind);
         Assert.Equal("invalid", r.GetProperty("credentials").GetProperty("state").GetString());
@@ -74,7 +74,7 @@ public sealed class ScanReportSchemaTests
         evidence = evidence with
         {
             Input = evidence.Input with { SizeBytes = 1234, Container = "mov,mp4", VideoCodec = "h264", FrameRate = 25, FramesSampled = 8, SampleRate = 2 },
-            Watermark = evidence.Watermark with { Segments = [new WatermarkSegment(0, 2, true, "00112233445566778899aabbccddeeff", 1e-12)] },
+            Watermark = evidence.Watermark with { Orientation = "mirrored", Segments = [new WatermarkSegment(0, 2, true, "00112233445566778899aabbccddeeff", 1e-12)] },
             Ledger = evidence.Ledger with
             {
                 Matches = [evidence.Ledger.Matches[0] with { Receipt = new LedgerReceipt { Index = 7, TreeSize = 9, InclusionProof = ["ab", "cd"], Checkpoint = "origin\n9\nhash\n" } }],
