@@ -6,13 +6,15 @@ using Provenance.Watermark;
 namespace Provenance.Bench;
 
 /// <summary>
-/// `bench/run.sh watermark [--clips N] [--seconds S] [--attacks platform|videoseal|all|a,b,c] [--null-keys K] [--out DIR]`:
+/// `bench/run.sh watermark [--clips N] [--seconds S] [--attacks platform|videoseal|all|a,b,c] [--null-keys K] [--out DIR]`
+/// (or `--speed-only`, see <see cref="ExtractionSpeedAsync"/>):
 /// marks a corpus (real footage from Debian's opencv-doc and ffmpeg synthetic sources, alternating 720p and 1080p),
 /// encodes marked and unmarked copies at x264 CRF 23, runs the attack suites, and reports per attack the exact-payload
 /// recovery rate and mean bit accuracy of the 64 payload bits; PSNR-Y/SSIM of marked vs unmarked encodes, next to a
 /// codec floor measured in the same run (an equal-size random change encoded alike, see CodecFloorPerturbation) and to
 /// both encodes against the source frames; bitrate increase; false detections over unmarked segments and wrong-key
-/// reads; embed overhead against the plain encode; extractor CPU seconds per minute of video beyond decoding. Defaults are the full run (20 clips x 10 s).
+/// reads; embed overhead against the plain encode; extractor CPU seconds per minute of video beyond decoding (measured
+/// at the end, as `--speed-only` does). Defaults are the full run (20 clips x 10 s).
 /// </summary>
 internal static partial class WatermarkBench
 {
@@ -33,6 +35,7 @@ internal static partial class WatermarkBench
         var key = WatermarkKey.Parse("7a1c9e3b5d2f4068a1b3c5d7e9f10213243546576879a8b9cadbecfd0e1f2031");
 
         var options = OptionsFrom(args);
+        if (args.Contains("--speed-only")) return await ExtractionSpeedAsync(args, key, options, ct);
         var corpus = Corpus(clips, work, StringArg(args, "--corpus", ""), IntArg(args, "--height", 0));
         BenchOutput.Progress($"corpus: {corpus.Count} clips x {seconds} s; attacks: {attackSet}; work folder {work}");
         BenchOutput.Progress($"full attack suites (platform + Video Seal protocol) on the first {fullClips} clips");
@@ -46,7 +49,6 @@ internal static partial class WatermarkBench
         (double ChangedFraction, int MaxChange, double Psnr)? gradient = null;
         var bitrate = new List<double>();
         double markSeconds = 0, plainSeconds = 0, markedSeconds = 0;
-        double accumulateSeconds = 0, resultSeconds = 0; var accumulatedFrames = 0; var results = 0;
         var falsePositives = 0; var nullReads = 0; var minNullP = 1.0;
         var wrongKeyReads = 0; var wrongKeyHits = 0;
 
@@ -95,13 +97,9 @@ internal static partial class WatermarkBench
             foreach (var attack in platform)
             {
                 var file = await AttackAsync(marked, attack, work, i, ct);
-                var (hit, acc, timing, sync) = await ReadAsync(file, key, payload, options, ct);
+                var (hit, acc, sync) = await ReadAsync(file, key, payload, options, ct);
                 Record(recovered, bitAccuracy, attack.Name, hit, acc);
                 BenchOutput.Progress($"    {attack.Name}: {(hit ? "recovered" : "missed")}, bit accuracy {acc:P1} sync {sync}");
-                if (attack.Name == "identity")
-                {
-                    accumulateSeconds += timing.Accumulate; accumulatedFrames += timing.Frames; resultSeconds += timing.Result; results++;
-                }
             }
 
             if (videoSeal.Count > 0)
@@ -113,7 +111,7 @@ internal static partial class WatermarkBench
                 foreach (var attack in videoSeal)
                 {
                     var file = await AttackAsync(vsMarked, attack, work, i, ct);
-                    var (hit, acc, _, _) = await ReadAsync(file, key, payload, options, ct);
+                    var (hit, acc, _) = await ReadAsync(file, key, payload, options, ct);
                     Record(recovered, bitAccuracy, attack.Name, hit, acc);
                     BenchOutput.Progress($"    {attack.Name}: {(hit ? "recovered" : "missed")}, bit accuracy {acc:P1}");
                 }
@@ -142,7 +140,10 @@ internal static partial class WatermarkBench
         nullReads += extraReads; falsePositives += extraHits; minNullP = Math.Min(minNullP, extraMinP);
         gradient = await GradientScreenshotsAsync(key, options, outDir, ct);
         PrintTable(recovered, bitAccuracy);
-        return Summary();
+        var summary = Summary();
+        foreach (var (name, value) in await ExtractionSpeedAsync(args, key, options, ct))
+            if (name.StartsWith("extract_", StringComparison.Ordinal) || name == "load_average_1min") summary[name] = value;
+        return summary;
 
         Dictionary<string, object?> Summary() => new()
         {
@@ -190,11 +191,6 @@ internal static partial class WatermarkBench
             ["null_p_value_min"] = minNullP,
             ["embed_overhead_ratio"] = Round((markedSeconds - plainSeconds) / plainSeconds, 4),
             ["embed_cpu_ratio"] = Round(markSeconds / plainSeconds, 4),
-            // A 60 s clip at the default sampling: per-frame accumulation x frames per minute + one decision.
-            ["extract_cpu_s_per_min"] = Round(accumulateSeconds / Math.Max(1, accumulatedFrames) * options.AnalysisFramesPerSecond * 60
-                + resultSeconds / Math.Max(1, results), 3),
-            ["extract_accumulate_ms_per_frame"] = Round(1000 * accumulateSeconds / Math.Max(1, accumulatedFrames), 3),
-            ["extract_result_s"] = Round(resultSeconds / Math.Max(1, results), 3),
             ["options"] = options.ToString(),
         };
     }
@@ -216,20 +212,16 @@ internal static partial class WatermarkBench
         return file;
     }
 
-    /// <summary>Reads a clip; returns exact recovery, bit accuracy of the 64 payload bits, extractor seconds, minutes analysed.</summary>
-    private static async Task<(bool Hit, double Accuracy, (double Accumulate, double Result, int Frames) Timing, string Sync)> ReadAsync(string file, WatermarkKey key, ulong payload, WatermarkOptions options, CancellationToken ct)
+    /// <summary>Reads a clip; returns exact recovery, bit accuracy of the 64 payload bits and the sync figures.</summary>
+    private static async Task<(bool Hit, double Accuracy, string Sync)> ReadAsync(string file, WatermarkKey key, ulong payload, WatermarkOptions options, CancellationToken ct)
     {
         var extractor = new TiledWatermarkExtractor(key, options);
         var frames = await AnalysisFramesAsync(file, extractor.PreferredAnalysis, ct);
-        var sw = Stopwatch.StartNew();
         for (var f = 0; f < frames.Frames.Count; f++)
             extractor.Accumulate(frames.Frames[f].Luma, frames.Width, frames.Height, frames.Width, f, frames.Frames[f].Time);
-        var accumulate = sw.Elapsed.TotalSeconds;
-        sw.Restart();
         var r = extractor.Result();
-        var result = sw.Elapsed.TotalSeconds;
         var accuracy = r.CandidatePayload is { } c ? 1 - BitOperations.PopCount(c ^ payload) / 64.0 : 0.5;
-        return (r.Found && r.Payload == payload, accuracy, (accumulate, result, frames.Frames.Count),
+        return (r.Found && r.Payload == payload, accuracy,
             string.Create(CultureInfo.InvariantCulture, $"{r.SyncScore:f2} p {r.PValue:g2} raw {r.RawBitAgreement:f3} scale {r.Scale:f3}"));
     }
 

@@ -18,6 +18,8 @@ public sealed partial class TiledWatermarkExtractor : IWatermarkExtractor
     private double _segmentSeconds;
     private int _width = -1, _height = -1, _analysisWidth, _analysisHeight;
     private float[] _plane = [], _smooth = [], _residual = [], _energy = [];
+    private AreaResampler? _resampler;
+    private BoxMeanFilter? _highPass;
     private int _frames;
     private string? _unusable;
 
@@ -41,19 +43,34 @@ public sealed partial class TiledWatermarkExtractor : IWatermarkExtractor
         _frames++;
         if (_unusable is not null) return;
 
-        PlaneFilters.Resample(luma, width, height, stride, _plane, _analysisWidth, _analysisHeight);
-        var radius = HighPassRadius;
-        PlaneFilters.BoxMean(_plane, _analysisWidth, _analysisHeight, radius, _smooth);
-        var n = _plane.Length;
-        for (var i = 0; i < n; i++)
-        {
-            var r = _plane[i] - _smooth[i];
-            _residual[i] = r;
-            _plane[i] = r * r;
-        }
-        PlaneFilters.BoxMean(_plane, _analysisWidth, _analysisHeight, radius, _energy);
+        _resampler!.Apply(luma, stride, _plane);
+        _highPass!.Apply(_plane, _smooth);
+        SquaredResidual(_plane, _smooth, _residual);
+        _highPass.Apply(_plane, _energy);
         var segment = SegmentFor(double.IsFinite(timestampSeconds) ? Math.Max(0, timestampSeconds) : 0);
         segment.Add(_residual, _energy, timestampSeconds);
+    }
+
+    /// <summary>residual = plane - smooth; plane = residual² (SIMD).</summary>
+    private static void SquaredResidual(float[] plane, float[] smooth, float[] residual)
+    {
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var lanes = Vector<float>.Count;
+            for (; i + lanes <= plane.Length; i += lanes)
+            {
+                var r = new Vector<float>(plane, i) - new Vector<float>(smooth, i);
+                r.CopyTo(residual, i);
+                (r * r).CopyTo(plane, i);
+            }
+        }
+        for (; i < plane.Length; i++)
+        {
+            var r = plane[i] - smooth[i];
+            residual[i] = r;
+            plane[i] = r * r;
+        }
     }
 
     private int HighPassRadius =>
@@ -72,6 +89,8 @@ public sealed partial class TiledWatermarkExtractor : IWatermarkExtractor
         }
         var n = _analysisWidth * _analysisHeight;
         _plane = new float[n]; _smooth = new float[n]; _residual = new float[n]; _energy = new float[n];
+        _resampler = new AreaResampler(width, height, _analysisWidth, _analysisHeight);
+        _highPass = new BoxMeanFilter(_analysisWidth, _analysisHeight, HighPassRadius);
     }
 
     private EvidenceSegment SegmentFor(double t)
