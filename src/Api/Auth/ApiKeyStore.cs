@@ -34,10 +34,15 @@ public sealed class ApiKeyStore(DatabaseProvider database, AuditLog audit)
         cmd.Parameters.AddWithValue("hash", secret.SecretHash());
         cmd.Parameters.AddWithValue("name", name);
         cmd.Parameters.AddWithValue("scopes", scopes.Distinct().Order().ToArray());
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        var record = Read(reader);
-        await reader.DisposeAsync();
+        ApiKeyRecord record;
+        // The reader is disposed exactly once, here, before the audit statement: Npgsql reuses one reader object per
+        // pooled connection, so disposing it again later would close whatever command another caller (the job
+        // poller, the callback dispatcher) is running on that connection by then, and both sides could wait forever.
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        {
+            await reader.ReadAsync(ct);
+            record = Read(reader);
+        }
         await audit.AppendAsync(actor, "apikey.create", record.KeyId, new { name, scopes = record.Scopes }, ct);
         return (record, secret);
     }
