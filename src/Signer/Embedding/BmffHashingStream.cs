@@ -27,10 +27,20 @@ internal sealed class BmffHashingStream : Stream
         this.hash = hash;
         _hasher = Task.Run(async () =>
         {
-            await foreach (var (buffer, length) in _pending.Reader.ReadAllAsync().ConfigureAwait(false))
+            try
             {
-                hash.AppendData(buffer, 0, length);
-                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+                await foreach (var (buffer, length) in _pending.Reader.ReadAllAsync().ConfigureAwait(false))
+                {
+                    hash.AppendData(buffer, 0, length);
+                    System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+                }
+            }
+            catch (Exception e)
+            {
+                // A writer waiting for room in the full channel would otherwise wait forever: closing the channel with
+                // the error fails that write (and every later one) instead.
+                _pending.Writer.TryComplete(e);
+                throw;
             }
         });
     }
