@@ -195,7 +195,7 @@ public sealed partial class TiledWatermarkExtractor
         return bins;
     }
 
-    /// <summary>The orientations to try, upright first (an empty set means upright only).</summary>
+    /// <summary>The orientations to try: upright always, first, then those of the option.</summary>
     private List<WatermarkOrientations> SearchedOrientations()
     {
         var list = new List<WatermarkOrientations> { WatermarkOrientations.Upright };
@@ -256,8 +256,13 @@ public sealed partial class TiledWatermarkExtractor
     private static (double Z, int ShiftX, int ShiftY) BestShift(float[] cellSums, float[] tiled, int[] bases, float[] signs)
     {
         for (var y = 0; y < 2 * FoldSide; y++)
-            for (var x = 0; x < TiledWidth; x++)
-                tiled[y * TiledWidth + x] = cellSums[(y % FoldSide) * FoldSide + x % FoldSide];
+        {
+            var source = cellSums.AsSpan((y % FoldSide) * FoldSide, FoldSide);
+            var target = tiled.AsSpan(y * TiledWidth, TiledWidth);
+            source.CopyTo(target);
+            source.CopyTo(target[FoldSide..]);
+            source[..(TiledWidth - 2 * FoldSide)].CopyTo(target[(2 * FoldSide)..]);
+        }
         var lanes = Vector<float>.Count;
         Span<float> sums = stackalloc float[lanes];
         Span<float> energies = stackalloc float[lanes];

@@ -55,7 +55,7 @@ public sealed record WatermarkOptions
 
     public double MaximumScale { get; init; } = 1.4;
 
-    /// <summary>Picture orientations the synchronisation tries (each multiplies the hypotheses counted in the
+    /// <summary>Picture orientations the synchronisation tries; upright is always tried (each multiplies the hypotheses counted in the
     /// p-value). Mirrored re-uploads are common; a flip or 180° turn is checked on the folded tile, so each extra
     /// orientation adds one shift search per scale, not a second pass over the frames.</summary>
     public WatermarkOrientations SearchOrientations { get; init; } = WatermarkOrientations.Upright | WatermarkOrientations.Mirrored;
