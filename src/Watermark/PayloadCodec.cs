@@ -40,13 +40,14 @@ internal sealed class PayloadCodec(byte[] checkSubkey)
     public (ulong Payload, bool CheckPasses, int Rank) DecodeList(ReadOnlySpan<double> soft)
     {
         var words = ConvolutionalCode.DecodeList(soft, InfoBits, ListSize);
-        for (var rank = 0; rank < words.Count; rank++)
+        var viterbi = Read(words[0]);
+        if (viterbi.CheckPasses) return (viterbi.Payload, true, 0);
+        for (var rank = 1; rank < words.Count; rank++)
         {
             var read = Read(words[rank]);
             if (read.CheckPasses) return (read.Payload, true, rank);
         }
-        var best = Read(words[0]);
-        return (best.Payload, false, 0);
+        return (viterbi.Payload, false, 0);
     }
 
     private (ulong Payload, bool CheckPasses) Read(bool[] info)
