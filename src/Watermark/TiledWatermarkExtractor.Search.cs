@@ -8,7 +8,7 @@ public sealed partial class TiledWatermarkExtractor
     private const int FoldSide = TileLayout.CellsPerSide * BinsPerCell;
 
     /// <summary>Sync hypotheses (the best shift of each of the best-scoring scales) that are decoded.</summary>
-    private const int SyncCandidates = 6;
+    internal const int SyncCandidates = 6;
 
     public WatermarkDetection Result()
     {
@@ -41,12 +41,11 @@ public sealed partial class TiledWatermarkExtractor
         }
         var hypotheses = (double)scales.Count * orientations.Count * FoldSide * FoldSide;
 
-        // Two ways to a passing check, each held to half the false-detection budget. (1) The Viterbi word at the
-        // pilots' best hypothesis, as a single word: 2^-32. (2) Near the detection limit the pilots' best hypothesis is
-        // often a neighbour of the true scale, where cells far from the centre are misaligned, and the most likely word
-        // is often wrong only in a few check bits; so the few best hypotheses are each list-decoded and, among those
-        // whose check verifies, the one whose pilots and decoded data cells together correlate best wins: up to
-        // SyncCandidates x ListSize words, each 2^-32.
+        // Two ways to a passing check. (1) The Viterbi word at the pilots' best hypothesis, as a single word. (2) Near
+        // the detection limit the pilots' best hypothesis is often a neighbour of the true scale, where cells far from
+        // the centre are misaligned, and the most likely word is often wrong only in a few check bits; so the few best
+        // hypotheses are each list-decoded and, among those whose check verifies, the one whose pilots and decoded
+        // data cells together correlate best wins.
         var dataOffsets = CellOffsets(_layout.DataCellOfBit);
         var soft = new double[PayloadCodec.CodedBits];
         var candidates = bestPerScale.OrderByDescending(h => h.Score).Take(SyncCandidates).ToList();
@@ -89,24 +88,36 @@ public sealed partial class TiledWatermarkExtractor
             agreement = (double)agree / soft.Length;
         }
 
-        // p-value: Hoeffding tail exp(-z²/2) of the pilot statistic (keyed ±1 signs are independent of the
-        // content), times the number of hypotheses searched, times the chance that a word offered to the check passes
-        // it at random (one word on the first way, every list word of every decoded hypothesis on the second), times 2
-        // for the two ways.
-        var logP = Math.Log(hypotheses) - syncScore * syncScore / 2;
-        logP = Math.Min(0, logP);
-        if (checkPasses)
-        {
-            var words = singleWord ? 1 : SyncCandidates * PayloadCodec.ListSize;
-            logP += Math.Log(2.0 * words * PayloadCodec.CheckFalsePassProbability);
-        }
-        var pValue = Math.Exp(logP);
+        // p-value, under "no mark of this key" (the keyed signs are independent of the content, the check is an HMAC):
+        // a hypothesis h's pilot statistic exceeds z with probability ≤ exp(-z²/2) (Hoeffding), independently of the
+        // words its data cells decode to (disjoint cells, independent signs), and a word offered to the check passes
+        // with probability 2^-32. Way (1) offers one word at the single best hypothesis: P(way 1 with pilots ≥ z) ≤
+        // 2^-32 · min(1, M · exp(-z²/2)). Way (2) offers at most ListSize words at a hypothesis whose pilots reach z,
+        // so by the union over all M hypotheses P(way 2 with pilots ≥ z) ≤ 2^-32 · min(SyncCandidates · ListSize,
+        // ListSize · M · exp(-z²/2)); a way (2) detection is ranked below any way (1) detection, so its p adds way (1)'s
+        // 2^-32. Found needs p ≤ 1e-9: way (1) always, way (2) when z ≥ 5.62.
+        var pValue = DetectionPValue(syncScore, hypotheses, !checkPasses ? null : singleWord);
         var found = checkPasses && pValue <= _options.PValueThreshold;
 
         var segments = SegmentEvidence(best, pilotOffsets, pilotSigns, folded, cellSums);
         var note = energy <= 1e-12 ? "no usable texture: the frames are flat (e.g. all black)" : null;
         return new WatermarkDetection(found, found ? candidate : null, pValue, _frames, syncScore, agreement,
             candidate, best.Scale, segments, note) { Orientation = best.Orientation };
+    }
+
+    /// <summary>The p-value above for pilot statistic <paramref name="z"/> over <paramref name="hypotheses"/> searched
+    /// hypotheses; <paramref name="singleWord"/>: null when no word passed the check (the pilots' tail alone), true for
+    /// way (1), false for way (2).</summary>
+    internal static double DetectionPValue(double z, double hypotheses, bool? singleWord)
+    {
+        var tail = Math.Min(1, hypotheses * Math.Exp(-z * z / 2));
+        var q = PayloadCodec.CheckFalsePassProbability;
+        return singleWord switch
+        {
+            null => tail,
+            true => q * tail,
+            false => q * (1 + Math.Min(SyncCandidates * PayloadCodec.ListSize, PayloadCodec.ListSize * hypotheses * Math.Exp(-z * z / 2))),
+        };
     }
 
     private List<WatermarkSegment> SegmentEvidence(SyncHypothesis best, (int Row, int Col)[] pilotOffsets, float[] pilotSigns,
