@@ -100,6 +100,7 @@ internal static partial class WatermarkBench
                 nameof(WatermarkOptions.MaskMinimum) => options with { MaskMinimum = v },
                 nameof(WatermarkOptions.FlatTexture) => options with { FlatTexture = v },
                 nameof(WatermarkOptions.FlatCoarseTexture) => options with { FlatCoarseTexture = v },
+                nameof(WatermarkOptions.FlatRelativeTexture) => options with { FlatRelativeTexture = v },
                 nameof(WatermarkOptions.BudgetBoostLimit) => options with { BudgetBoostLimit = v },
                 nameof(WatermarkOptions.TilesPerHeight) => options with { TilesPerHeight = v },
                 _ => throw new ArgumentException($"unknown option {kv[0]}"),

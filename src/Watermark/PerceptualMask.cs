@@ -13,7 +13,10 @@ namespace Provenance.Watermark;
 /// <see cref="WatermarkOptions.MaskFull"/> (1). Blocks whose eroded texture reaches
 /// <see cref="WatermarkOptions.FlatTexture"/> get at least <see cref="WatermarkOptions.MaskMinimum"/>, provided their
 /// eroded coarse-scale texture also reaches <see cref="WatermarkOptions.FlatCoarseTexture"/>: the rounding of a steep
-/// 8-bit colour ramp reads like grain at full resolution but averages out at the coarse scale.
+/// 8-bit colour ramp reads like grain at full resolution but averages out at the coarse scale. A third reading at the
+/// pattern's own scale (see <see cref="RelativeTexture"/>) gives soft footage upscaled to a large frame the mark it would
+/// get at 720p: blocks where it reaches <see cref="WatermarkOptions.FlatRelativeTexture"/> get the minimum and take it as
+/// their texture when it is the larger.
 /// </summary>
 internal sealed class PerceptualMask
 {
@@ -32,6 +35,18 @@ internal sealed class PerceptualMask
     private readonly float[] _rowMinimum;
     private readonly int[] _coarseAccumulator;
     private readonly int[] _coarseDifferences;
+    private readonly float[] _relative;
+    private readonly float _flatRelative;
+    private readonly int _relativeFactor;
+    private readonly int _relativeWidth;
+    private readonly int _relativeHeight;
+    private readonly int[] _relativePixels;
+    private readonly int[] _relativeHorizontal;
+    private readonly int[] _relativeVertical;
+    private readonly int[] _relativeColumnSums;
+    private readonly int[] _relativeRowSum;
+    private readonly int[] _relativeWindow;
+    private readonly int[] _relativeColumnOfBlock;
 
     public int BlocksX { get; }
     public int BlocksY { get; }
@@ -55,6 +70,25 @@ internal sealed class PerceptualMask
         _halfWidth = width / 2;
         _halfHeight = height / 2;
         _half = new int[Math.Max(1, _halfWidth * _halfHeight)];
+        _relative = new float[BlocksX * BlocksY];
+        _flatRelative = (float)options.FlatRelativeTexture;
+        // Half-resolution pixels per side of one relative-scale pixel: a relative pixel is 2m full-resolution pixels,
+        // about a third of a cell whatever the frame height (2 px at 360p and 720p, 4 at 1080p, 6 at 2160p).
+        _relativeFactor = Math.Max(1, (int)Math.Round(height / 720.0, MidpointRounding.AwayFromZero));
+        _relativeWidth = _halfWidth / _relativeFactor;
+        _relativeHeight = _halfHeight / _relativeFactor;
+        var relativeCount = Math.Max(1, _relativeWidth * _relativeHeight);
+        _relativePixels = _relativeFactor == 1 ? _half : new int[relativeCount];
+        _relativeHorizontal = new int[relativeCount];
+        _relativeVertical = new int[relativeCount];
+        _relativeColumnSums = new int[4 * Math.Max(1, _relativeWidth)];
+        _relativeRowSum = new int[Math.Max(1, _halfWidth)];
+        _relativeWindow = new int[Math.Max(1, _relativeWidth)];
+        _relativeColumnOfBlock = new int[BlocksX];
+        for (var bx = 0; bx < BlocksX; bx++)
+        {
+            _relativeColumnOfBlock[bx] = Math.Clamp((bx * Block + Block / 2) / (2 * _relativeFactor), 1, Math.Max(1, _relativeWidth - 2));
+        }
     }
 
     public void Compute(ReadOnlySpan<byte> luma, int width, int height, int stride)
@@ -64,13 +98,145 @@ internal sealed class PerceptualMask
         FineTexture(luma, width, height, stride, NoiseScale);
         CoarseTexture(luma, stride, NoiseScale);
         for (var i = 0; i < _texture.Length; i++) _texture[i] = Math.Max(_texture[i], _coarse[i]);
+        RelativeTexture(NoiseScale);
         Erode(_texture);
         Erode(_coarse);
+        Erode(_relative);
         for (var i = 0; i < Values.Length; i++)
         {
             var m = _texture[i];
-            var v = Math.Clamp((m - _floor) / _span, 0f, 1f);
-            Values[i] = m >= _flat && _coarse[i] >= _flatCoarse ? Math.Max(v, _minimum) : v;
+            var relativeTextured = _relative[i] >= _flatRelative;
+            var v = Math.Clamp(((relativeTextured ? Math.Max(m, _relative[i]) : m) - _floor) / _span, 0f, 1f);
+            var textured = (m >= _flat && _coarse[i] >= _flatCoarse) || relativeTextured;
+            Values[i] = textured ? Math.Max(v, _minimum) : v;
+        }
+    }
+
+    /// <summary>
+    /// Texture at a scale tied to the cell (a relative pixel is 2m x 2m full-resolution pixels, m = height / 720
+    /// rounded): footage upscaled to a large frame is soft at full resolution but textured at the scale of the pattern.
+    /// Smooth shading, ramps and their kinks are also strong there, so what is read is only the part of the second
+    /// differences that changes sign within a 3x3 window of relative pixels: Σ|d| − |Σd| per direction. A locally
+    /// quadratic surface (shading, vignettes) or a kink line has second differences of one sign and reads zero; texture
+    /// and detail read about two thirds of their mean absolute second difference.
+    /// </summary>
+    private void RelativeTexture(float noiseScale)
+    {
+        int rw = _relativeWidth, rh = _relativeHeight, f = _relativeFactor;
+        if (rw < 3 || rh < 3 || float.IsPositiveInfinity(_flatRelative))
+        {
+            Array.Clear(_relative);
+            return;
+        }
+        var half = _half;
+        var pixels = _relativePixels;
+        var lanes = Vector<int>.Count;
+if (f > 1)
+        {
+            // f half-resolution rows added with SIMD, then f columns at a time.
+            var hw = _halfWidth;
+            var rowSum = _relativeRowSum.AsSpan();
+            for (var y = 0; y < rh; y++)
+            {
+                half.AsSpan(y * f * hw, hw).CopyTo(rowSum);
+                for (var dy = 1; dy < f; dy++)
+                {
+                    var source = half.AsSpan((y * f + dy) * hw, hw);
+                    var x = 0;
+                    for (; x + lanes <= hw; x += lanes) (new Vector<int>(rowSum[x..]) + new Vector<int>(source[x..])).CopyTo(rowSum[x..]);
+                    for (; x < hw; x++) rowSum[x] += source[x];
+                }
+                var target = pixels.AsSpan(y * rw, rw);
+                for (var x = 0; x < rw; x++)
+                {
+                    var s = 0;
+                    for (var dx = 0; dx < f; dx++) s += rowSum[x * f + dx];
+                    target[x] = s;
+                }
+            }
+        }
+        var stride = f == 1 ? _halfWidth : rw;
+        var horizontal = _relativeHorizontal;
+        var vertical = _relativeVertical;
+        for (var y = 0; y < rh; y++)
+        {
+            var vy = Math.Clamp(y, 1, rh - 2);
+            var row = pixels.AsSpan(y * stride, rw);
+            var mid = pixels.AsSpan(vy * stride, rw);
+            var up = pixels.AsSpan((vy - 1) * stride, rw);
+            var down = pixels.AsSpan((vy + 1) * stride, rw);
+            var h = horizontal.AsSpan(y * rw, rw);
+            var v = vertical.AsSpan(y * rw, rw);
+            var x = 0;
+            for (; x + lanes <= rw; x += lanes)
+            {
+                var m = new Vector<int>(mid[x..]);
+                (new Vector<int>(up[x..]) + new Vector<int>(down[x..]) - (m + m)).CopyTo(v[x..]);
+            }
+            for (; x < rw; x++) v[x] = up[x] + down[x] - 2 * mid[x];
+            for (x = 1; x + lanes + 1 <= rw; x += lanes)
+            {
+                var c = new Vector<int>(row[x..]);
+                (new Vector<int>(row[(x - 1)..]) + new Vector<int>(row[(x + 1)..]) - (c + c)).CopyTo(h[x..]);
+            }
+            for (; x < rw - 1; x++) h[x] = row[x - 1] + row[x + 1] - 2 * row[x];
+            h[0] = h[1];
+            h[rw - 1] = h[rw - 2];
+        }
+        // Per block: the 3x3 window of relative pixels around the one holding the block's centre. For each block row the
+        // window's three rows are summed (signed and absolute, SIMD), then three columns give every relative column's
+        // window value, and each block takes its column's.
+        var scale = noiseScale / (9f * 4 * f * f);
+        var columnSums = _relativeColumnSums;
+        var sumH = columnSums.AsSpan(0, rw);
+        var absH = columnSums.AsSpan(rw, rw);
+        var sumV = columnSums.AsSpan(2 * rw, rw);
+        var absV = columnSums.AsSpan(3 * rw, rw);
+        var window = _relativeWindow;
+        var columnOf = _relativeColumnOfBlock;
+        for (var by = 0; by < BlocksY; by++)
+        {
+            var cy = Math.Clamp((by * Block + Block / 2) / (2 * f), 1, rh - 2);
+            sumH.Clear(); absH.Clear(); sumV.Clear(); absV.Clear();
+            for (var y = cy - 1; y <= cy + 1; y++)
+            {
+                var h = horizontal.AsSpan(y * rw, rw);
+                var v = vertical.AsSpan(y * rw, rw);
+                var x = 0;
+                for (; x + lanes <= rw; x += lanes)
+                {
+                    var hv = new Vector<int>(h[x..]);
+                    var vv = new Vector<int>(v[x..]);
+                    (new Vector<int>(sumH[x..]) + hv).CopyTo(sumH[x..]);
+                    (new Vector<int>(absH[x..]) + Vector.Abs(hv)).CopyTo(absH[x..]);
+                    (new Vector<int>(sumV[x..]) + vv).CopyTo(sumV[x..]);
+                    (new Vector<int>(absV[x..]) + Vector.Abs(vv)).CopyTo(absV[x..]);
+                }
+                for (; x < rw; x++)
+                {
+                    sumH[x] += h[x]; absH[x] += Math.Abs(h[x]);
+                    sumV[x] += v[x]; absV[x] += Math.Abs(v[x]);
+                }
+            }
+            var c = 1;
+            for (; c + lanes + 1 <= rw; c += lanes)
+            {
+                var sh = new Vector<int>(sumH[(c - 1)..]) + new Vector<int>(sumH[c..]) + new Vector<int>(sumH[(c + 1)..]);
+                var ah = new Vector<int>(absH[(c - 1)..]) + new Vector<int>(absH[c..]) + new Vector<int>(absH[(c + 1)..]);
+                var sv = new Vector<int>(sumV[(c - 1)..]) + new Vector<int>(sumV[c..]) + new Vector<int>(sumV[(c + 1)..]);
+                var av = new Vector<int>(absV[(c - 1)..]) + new Vector<int>(absV[c..]) + new Vector<int>(absV[(c + 1)..]);
+                (ah - Vector.Abs(sh) + av - Vector.Abs(sv)).CopyTo(window, c);
+            }
+            for (; c < rw - 1; c++)
+            {
+                var sh = sumH[c - 1] + sumH[c] + sumH[c + 1];
+                var sv = sumV[c - 1] + sumV[c] + sumV[c + 1];
+                var ah = absH[c - 1] + absH[c] + absH[c + 1];
+                var av = absV[c - 1] + absV[c] + absV[c + 1];
+                window[c] = ah - Math.Abs(sh) + av - Math.Abs(sv);
+            }
+            var target = _relative.AsSpan(by * BlocksX, BlocksX);
+            for (var bx = 0; bx < target.Length; bx++) target[bx] = window[columnOf[bx]] * scale;
         }
     }
 

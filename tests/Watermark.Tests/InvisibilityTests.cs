@@ -30,11 +30,32 @@ public sealed class InvisibilityTests
         public double Psnr => SquaredError == 0 ? double.PositiveInfinity : 10 * Math.Log10(255.0 * 255.0 * Pixels / SquaredError);
     }
 
-    private static async Task<MeasuringEmbedder> MeasureAsync(string source, int width, int height)
+    private static Task<MeasuringEmbedder> MeasureAsync(string source, int width, int height) =>
+        MeasureAsync(["-f", "lavfi", "-i", source, "-t", "1"], width, height, WatermarkOptions.Default);
+
+    private static async Task<MeasuringEmbedder> MeasureAsync(string[] input, int width, int height, WatermarkOptions options)
     {
-        var measuring = new MeasuringEmbedder(new TiledWatermarkEmbedder(Key, 0x1122334455667788));
-        await ClipPipeline.TransformAsync(["-f", "lavfi", "-i", source, "-t", "1"], width, height, 30, measuring, ["-f", "null"], "-", CancellationToken.None);
+        var measuring = new MeasuringEmbedder(new TiledWatermarkEmbedder(Key, 0x1122334455667788, options));
+        await ClipPipeline.TransformAsync(input, width, height, 30, measuring, ["-f", "null"], "-", CancellationToken.None);
         return measuring;
+    }
+
+    private const string CgiFootage = "/usr/share/doc/opencv-doc/examples/data/Megamind.avi";
+
+    /// <summary>Soft footage blown up to 1080p reads as flat at full resolution; the texture read at the pattern's own
+    /// scale must give it about the mark it gets at 720p (without that reading it got 2-3 dB less and was not read).</summary>
+    [Fact]
+    public async Task SoftFootageUpscaledTo1080p_IsMarkedAboutAsMuchAsAt720p()
+    {
+        if (!File.Exists(CgiFootage)) Assert.Fail($"real footage missing: install Debian's opencv-doc ({CgiFootage})");
+        string[] input = ["-t", "1", "-i", CgiFootage];
+        var at720 = await MeasureAsync(input, 1280, 720, WatermarkOptions.Default);
+        var at1080 = await MeasureAsync(input, 1920, 1080, WatermarkOptions.Default);
+        var withoutRelative = await MeasureAsync(input, 1920, 1080, WatermarkOptions.Default with { FlatRelativeTexture = double.PositiveInfinity });
+        Assert.True(at1080.Psnr - at720.Psnr <= 1.0, $"mark alone {at1080.Psnr:f2} dB at 1080p, {at720.Psnr:f2} dB at 720p");
+        Assert.True(withoutRelative.Psnr - at720.Psnr >= 1.5,
+            $"without the relative-scale reading: {withoutRelative.Psnr:f2} dB at 1080p, {at720.Psnr:f2} dB at 720p (the footage no longer tells the readings apart)");
+        Assert.True(at1080.Psnr >= 44.0, $"mark alone {at1080.Psnr:f2} dB is over the distortion budget");
     }
 
     [Theory]
