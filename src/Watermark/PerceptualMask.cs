@@ -241,17 +241,25 @@ if (f > 1)
     }
 
     /// <summary>In place, the minimum over each block's clamped 3x3 neighbourhood, as two separable passes (a minimum
-    /// over a row of three, then over a column of three).</summary>
+    /// over a row of three, then over a column of three), both with SIMD.</summary>
     private void Erode(float[] blocks)
     {
         int bxCount = BlocksX, byCount = BlocksY;
+        var lanes = Vector<float>.Count;
         for (var by = 0; by < byCount; by++)
         {
             var row = blocks.AsSpan(by * bxCount, bxCount);
             var rowMin = _rowMinimum.AsSpan(by * bxCount, bxCount);
-            for (var bx = 0; bx < bxCount; bx++)
+            rowMin[0] = Math.Min(row[0], row[Math.Min(bxCount - 1, 1)]);
+            var bx = 1;
+            for (; bx + lanes + 1 <= bxCount; bx += lanes)
             {
-                rowMin[bx] = Math.Min(row[Math.Max(0, bx - 1)], Math.Min(row[bx], row[Math.Min(bxCount - 1, bx + 1)]));
+                Vector.Min(Vector.Min(new Vector<float>(row[(bx - 1)..]), new Vector<float>(row[bx..])), new Vector<float>(row[(bx + 1)..]))
+                    .CopyTo(rowMin[bx..]);
+            }
+            for (; bx < bxCount; bx++)
+            {
+                rowMin[bx] = Math.Min(row[bx - 1], Math.Min(row[bx], row[Math.Min(bxCount - 1, bx + 1)]));
             }
         }
         for (var by = 0; by < byCount; by++)
@@ -260,7 +268,12 @@ if (f > 1)
             var mid = _rowMinimum.AsSpan(by * bxCount, bxCount);
             var down = _rowMinimum.AsSpan(Math.Min(byCount - 1, by + 1) * bxCount, bxCount);
             var target = blocks.AsSpan(by * bxCount, bxCount);
-            for (var bx = 0; bx < bxCount; bx++) target[bx] = Math.Min(up[bx], Math.Min(mid[bx], down[bx]));
+            var bx = 0;
+            for (; bx + lanes <= bxCount; bx += lanes)
+            {
+                Vector.Min(Vector.Min(new Vector<float>(up[bx..]), new Vector<float>(mid[bx..])), new Vector<float>(down[bx..])).CopyTo(target[bx..]);
+            }
+            for (; bx < bxCount; bx++) target[bx] = Math.Min(up[bx], Math.Min(mid[bx], down[bx]));
         }
     }
 
