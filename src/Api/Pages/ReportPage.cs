@@ -133,6 +133,10 @@ internal static class ReportPage
         Row(body, "Found", found ? "<strong class=\"bad\">yes</strong>" : "no");
         Row(body, "Payload (asset id)", $"<span class=\"mono\">{Encode(Str(w, "payload") ?? "-")}</span>");
         Row(body, "p-value", Encode(Str(w, "pValue") ?? "-"));
+        if (found && OrientationText(Str(w, "orientation")) is { } turned)
+        {
+            Row(body, "Picture orientation", $"<strong>{Encode(turned)}</strong> relative to the stamped clip");
+        }
         Row(body, "Segments with the mark", Encode(Arr(w, "segments").Count(seg => seg.TryGetProperty("found", out var sf) && sf.ValueKind == JsonValueKind.True)
             + " of " + Arr(w, "segments").Count()));
         if (Str(w, "reason") is { } reason)
@@ -140,6 +144,24 @@ internal static class ReportPage
             Row(body, "Note", Encode(reason));
         }
         body.Append("</table></section>");
+    }
+
+    /// <summary>How the picture was turned when the mark was read (the report's <c>watermark.orientation</c>); null when
+    /// upright or absent.</summary>
+    internal static string? OrientationText(string? orientation) => orientation switch
+    {
+        "mirrored" => "mirrored left to right",
+        "upside-down" => "turned 180°",
+        "mirrored-upside-down" => "flipped top to bottom",
+        null or "upright" => null,
+        _ => orientation,
+    };
+
+    internal static string WatermarkSection(JsonElement report)
+    {
+        var body = new StringBuilder();
+        Watermark(body, report);
+        return body.ToString();
     }
 
     private static void Ledger(StringBuilder body, JsonElement report)
