@@ -44,6 +44,8 @@ internal sealed class PerceptualMask
     private readonly int[] _relativeHorizontal;
     private readonly int[] _relativeVertical;
     private readonly int[] _relativeColumnSums;
+    private readonly int[] _relativeBendHorizontal;
+    private readonly int[] _relativeBendVertical;
     private readonly int[] _relativeRowSum;
     private readonly int[] _relativeWindow;
     private readonly int[] _relativeColumnOfBlock;
@@ -74,14 +76,16 @@ internal sealed class PerceptualMask
         _flatRelative = (float)options.FlatRelativeTexture;
         // Half-resolution pixels per side of one relative-scale pixel: a relative pixel is 2m full-resolution pixels,
         // about a third of a cell whatever the frame height (2 px at 360p and 720p, 4 at 1080p, 6 at 2160p).
-        _relativeFactor = Math.Max(1, (int)Math.Round(height / 720.0, MidpointRounding.AwayFromZero));
+        _relativeFactor = Math.Clamp((int)Math.Round(height / 720.0, MidpointRounding.AwayFromZero), 1, 8);
         _relativeWidth = _halfWidth / _relativeFactor;
         _relativeHeight = _halfHeight / _relativeFactor;
         var relativeCount = Math.Max(1, _relativeWidth * _relativeHeight);
         _relativePixels = _relativeFactor == 1 ? _half : new int[relativeCount];
         _relativeHorizontal = new int[relativeCount];
         _relativeVertical = new int[relativeCount];
-        _relativeColumnSums = new int[4 * Math.Max(1, _relativeWidth)];
+        _relativeColumnSums = new int[6 * Math.Max(1, _relativeWidth)];
+        _relativeBendHorizontal = new int[relativeCount];
+        _relativeBendVertical = new int[relativeCount];
         _relativeRowSum = new int[Math.Max(1, _halfWidth)];
         _relativeWindow = new int[Math.Max(1, _relativeWidth)];
         _relativeColumnOfBlock = new int[BlocksX];
@@ -101,7 +105,9 @@ internal sealed class PerceptualMask
         RelativeTexture(NoiseScale);
         Erode(_texture);
         Erode(_coarse);
-        Erode(_relative);
+        // The relative reading reaches about 3 relative pixels from a block's centre (window and stencil), so a hard
+        // edge between flat areas reads as texture that far out: eroded once per relative factor to stay clear of it.
+        for (var e = 0; e < _relativeFactor; e++) Erode(_relative);
         for (var i = 0; i < Values.Length; i++)
         {
             var m = _texture[i];
@@ -123,7 +129,8 @@ internal sealed class PerceptualMask
     private void RelativeTexture(float noiseScale)
     {
         int rw = _relativeWidth, rh = _relativeHeight, f = _relativeFactor;
-        if (rw < 3 || rh < 3 || float.IsPositiveInfinity(_flatRelative))
+        // Below about 1080 lines the relative pixel is the coarse reading's 2x2 and adds nothing but risk on ramps.
+        if (f < 2 || rw < 3 || rh < 3 || float.IsPositiveInfinity(_flatRelative))
         {
             Array.Clear(_relative);
             return;
@@ -183,25 +190,63 @@ if (f > 1)
             h[0] = h[1];
             h[rw - 1] = h[rw - 2];
         }
+        // How far the second differences are from linear: |second difference of d| along d's own direction (a fourth
+        // difference of the picture). Linear d, which smooth ramps have across an inflection line, reads zero.
+        var bendH = _relativeBendHorizontal;
+        var bendV = _relativeBendVertical;
+        for (var y = 0; y < rh; y++)
+        {
+            var h = horizontal.AsSpan(y * rw, rw);
+            var bh = bendH.AsSpan(y * rw, rw);
+            var x = 1;
+            for (; x + lanes + 1 <= rw; x += lanes)
+            {
+                var c = new Vector<int>(h[x..]);
+                Vector.Abs(new Vector<int>(h[(x - 1)..]) + new Vector<int>(h[(x + 1)..]) - (c + c)).CopyTo(bh[x..]);
+            }
+            for (; x < rw - 1; x++) bh[x] = Math.Abs(h[x - 1] + h[x + 1] - 2 * h[x]);
+            bh[0] = bh[1];
+            bh[rw - 1] = bh[rw - 2];
+            var vy = Math.Clamp(y, 1, rh - 2);
+            var up = vertical.AsSpan((vy - 1) * rw, rw);
+            var mid = vertical.AsSpan(vy * rw, rw);
+            var down = vertical.AsSpan((vy + 1) * rw, rw);
+            var bv = bendV.AsSpan(y * rw, rw);
+            for (x = 0; x + lanes <= rw; x += lanes)
+            {
+                var m = new Vector<int>(mid[x..]);
+                Vector.Abs(new Vector<int>(up[x..]) + new Vector<int>(down[x..]) - (m + m)).CopyTo(bv[x..]);
+            }
+            for (; x < rw; x++) bv[x] = Math.Abs(up[x] + down[x] - 2 * mid[x]);
+        }
         // Per block: the 3x3 window of relative pixels around the one holding the block's centre. For each block row the
         // window's three rows are summed (signed and absolute, SIMD), then three columns give every relative column's
         // window value, and each block takes its column's.
-        var scale = noiseScale / (9f * 4 * f * f);
+        // Per direction the window reads min(Σ|d| − |Σd|, Σ|bend| / 5): on white noise the two are about equal (a fourth
+        // difference has about 3.4 times a second difference's spread, and Σ|d| − |Σd| is about two thirds of Σ|d|),
+        // so texture keeps its value, while a kink line (one-signed d) and an inflection line (linear d) read zero.
+        // Kept in integers as min(5 (Σ|d| − |Σd|), Σ|bend|), with the 5 in the scale.
+        var scale = noiseScale / (5f * 9f * 4 * f * f);
         var columnSums = _relativeColumnSums;
         var sumH = columnSums.AsSpan(0, rw);
         var absH = columnSums.AsSpan(rw, rw);
         var sumV = columnSums.AsSpan(2 * rw, rw);
         var absV = columnSums.AsSpan(3 * rw, rw);
+        var bendSumH = columnSums.AsSpan(4 * rw, rw);
+        var bendSumV = columnSums.AsSpan(5 * rw, rw);
+        var five = new Vector<int>(5);
         var window = _relativeWindow;
         var columnOf = _relativeColumnOfBlock;
         for (var by = 0; by < BlocksY; by++)
         {
             var cy = Math.Clamp((by * Block + Block / 2) / (2 * f), 1, rh - 2);
-            sumH.Clear(); absH.Clear(); sumV.Clear(); absV.Clear();
+            columnSums.AsSpan(0, 6 * rw).Clear();
             for (var y = cy - 1; y <= cy + 1; y++)
             {
                 var h = horizontal.AsSpan(y * rw, rw);
                 var v = vertical.AsSpan(y * rw, rw);
+                var bh = bendH.AsSpan(y * rw, rw);
+                var bv = bendV.AsSpan(y * rw, rw);
                 var x = 0;
                 for (; x + lanes <= rw; x += lanes)
                 {
@@ -211,11 +256,14 @@ if (f > 1)
                     (new Vector<int>(absH[x..]) + Vector.Abs(hv)).CopyTo(absH[x..]);
                     (new Vector<int>(sumV[x..]) + vv).CopyTo(sumV[x..]);
                     (new Vector<int>(absV[x..]) + Vector.Abs(vv)).CopyTo(absV[x..]);
+                    (new Vector<int>(bendSumH[x..]) + new Vector<int>(bh[x..])).CopyTo(bendSumH[x..]);
+                    (new Vector<int>(bendSumV[x..]) + new Vector<int>(bv[x..])).CopyTo(bendSumV[x..]);
                 }
                 for (; x < rw; x++)
                 {
                     sumH[x] += h[x]; absH[x] += Math.Abs(h[x]);
                     sumV[x] += v[x]; absV[x] += Math.Abs(v[x]);
+                    bendSumH[x] += bh[x]; bendSumV[x] += bv[x];
                 }
             }
             var c = 1;
@@ -225,7 +273,9 @@ if (f > 1)
                 var ah = new Vector<int>(absH[(c - 1)..]) + new Vector<int>(absH[c..]) + new Vector<int>(absH[(c + 1)..]);
                 var sv = new Vector<int>(sumV[(c - 1)..]) + new Vector<int>(sumV[c..]) + new Vector<int>(sumV[(c + 1)..]);
                 var av = new Vector<int>(absV[(c - 1)..]) + new Vector<int>(absV[c..]) + new Vector<int>(absV[(c + 1)..]);
-                (ah - Vector.Abs(sh) + av - Vector.Abs(sv)).CopyTo(window, c);
+                var bhs = new Vector<int>(bendSumH[(c - 1)..]) + new Vector<int>(bendSumH[c..]) + new Vector<int>(bendSumH[(c + 1)..]);
+                var bvs = new Vector<int>(bendSumV[(c - 1)..]) + new Vector<int>(bendSumV[c..]) + new Vector<int>(bendSumV[(c + 1)..]);
+                (Vector.Min(five * (ah - Vector.Abs(sh)), bhs) + Vector.Min(five * (av - Vector.Abs(sv)), bvs)).CopyTo(window, c);
             }
             for (; c < rw - 1; c++)
             {
@@ -233,7 +283,9 @@ if (f > 1)
                 var sv = sumV[c - 1] + sumV[c] + sumV[c + 1];
                 var ah = absH[c - 1] + absH[c] + absH[c + 1];
                 var av = absV[c - 1] + absV[c] + absV[c + 1];
-                window[c] = ah - Math.Abs(sh) + av - Math.Abs(sv);
+                var bhs = bendSumH[c - 1] + bendSumH[c] + bendSumH[c + 1];
+                var bvs = bendSumV[c - 1] + bendSumV[c] + bendSumV[c + 1];
+                window[c] = Math.Min(5 * (ah - Math.Abs(sh)), bhs) + Math.Min(5 * (av - Math.Abs(sv)), bvs);
             }
             var target = _relative.AsSpan(by * BlocksX, BlocksX);
             for (var bx = 0; bx < target.Length; bx++) target[bx] = window[columnOf[bx]] * scale;

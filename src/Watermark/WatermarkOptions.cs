@@ -32,7 +32,7 @@ public sealed record WatermarkOptions
     /// <summary>Texture read at the pattern's own scale (relative to the frame height), counting only second differences
     /// that change sign nearby, at or above which an area also gets <see cref="MaskMinimum"/>: soft footage upscaled to
     /// a large frame. Infinity turns the reading off.</summary>
-    public double FlatRelativeTexture { get; init; } = 0.4;
+    public double FlatRelativeTexture { get; init; } = 0.25;
 
     /// <summary>Largest factor by which a frame whose mask leaves the distortion budget unused is strengthened
     /// (1 = never strengthen; the budget still caps every frame).</summary>

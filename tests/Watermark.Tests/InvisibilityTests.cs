@@ -43,7 +43,7 @@ public sealed class InvisibilityTests
     private const string CgiFootage = "/usr/share/doc/opencv-doc/examples/data/Megamind.avi";
 
     /// <summary>Soft footage blown up to 1080p reads as flat at full resolution; the texture read at the pattern's own
-    /// scale must give it about the mark it gets at 720p (without that reading it got 2-3 dB less and was not read).</summary>
+    /// scale must bring it close to the mark it gets at 720p (without that reading it got 2-3 dB less and was not read).</summary>
     [Fact]
     public async Task SoftFootageUpscaledTo1080p_IsMarkedAboutAsMuchAsAt720p()
     {
@@ -52,8 +52,9 @@ public sealed class InvisibilityTests
         var at720 = await MeasureAsync(input, 1280, 720, WatermarkOptions.Default);
         var at1080 = await MeasureAsync(input, 1920, 1080, WatermarkOptions.Default);
         var withoutRelative = await MeasureAsync(input, 1920, 1080, WatermarkOptions.Default with { FlatRelativeTexture = double.PositiveInfinity });
-        Assert.True(at1080.Psnr - at720.Psnr <= 1.0, $"mark alone {at1080.Psnr:f2} dB at 1080p, {at720.Psnr:f2} dB at 720p");
-        Assert.True(withoutRelative.Psnr - at720.Psnr >= 1.5,
+        Console.WriteLine($"Megamind mark alone: 720p {at720.Psnr:f2} dB, 1080p {at1080.Psnr:f2} dB, 1080p without the relative reading {withoutRelative.Psnr:f2} dB");
+        Assert.True(at1080.Psnr - at720.Psnr <= 1.5, $"mark alone {at1080.Psnr:f2} dB at 1080p, {at720.Psnr:f2} dB at 720p");
+        Assert.True(withoutRelative.Psnr - at1080.Psnr >= 1.0,
             $"without the relative-scale reading: {withoutRelative.Psnr:f2} dB at 1080p, {at720.Psnr:f2} dB at 720p (the footage no longer tells the readings apart)");
         Assert.True(at1080.Psnr >= 44.0, $"mark alone {at1080.Psnr:f2} dB is over the distortion budget");
     }
@@ -83,11 +84,15 @@ public sealed class InvisibilityTests
     [InlineData("color=c=0x808080:size=640x360:rate=30")]
     [InlineData("nullsrc=size=1920x1080:rate=30,format=gray,geq=lum='128+110*sin((2*X+Y)/150+T)'")]
     [InlineData("nullsrc=size=1920x1080:rate=30,format=gbrp,geq=r='128+127*sin((X+Y)/70+T)':g='128+127*sin((X+Y)/60+T)':b='128+127*sin((X+Y)/50+T)'")]
+    // A hard diagonal edge between two smooth areas at 1080p: it reads as texture at the pattern's own scale as far as
+    // that reading reaches, so the reading must be eroded that far.
+    [InlineData("nullsrc=size=1920x1080:rate=30,format=gray,geq=lum='if(gt(X+Y*0.7,900),200,60)+20*sin(X/200)'")]
     public async Task SmoothGradientsAndFlatAreas_AreLeftAlmostUntouched(string source)
     {
-        var size = source.Contains("1920x1080", StringComparison.Ordinal) ? (W: 1920, H: 1080) : (W: 640, H: 360);
-        var m = await MeasureAsync(source, size.W, size.H);
-        Assert.True(m.Psnr >= 60.0, $"PSNR-Y {m.Psnr:f2} dB: the mask let the pattern into smooth areas");
+        var size = System.Text.RegularExpressions.Regex.Match(source, @"size=(\d+)x(\d+)");
+        var (width, height) = (int.Parse(size.Groups[1].Value), int.Parse(size.Groups[2].Value));
+        var m = await MeasureAsync(source, width, height);
+        Assert.True(m.Psnr >= 60.0, $"{width}x{height}: PSNR-Y {m.Psnr:f2} dB: the mask let the pattern into smooth areas");
         Assert.True(m.MaxChange <= 1, $"largest change {m.MaxChange}");
     }
 }
