@@ -14,8 +14,8 @@ namespace Provenance.Watermark;
 /// <see cref="WatermarkOptions.FlatTexture"/> get at least <see cref="WatermarkOptions.MaskMinimum"/>, provided their
 /// eroded coarse-scale texture also reaches <see cref="WatermarkOptions.FlatCoarseTexture"/>: the rounding of a steep
 /// 8-bit colour ramp reads like grain at full resolution but averages out at the coarse scale. A third reading at the
-/// pattern's own scale (see <see cref="RelativeTexture"/>) gives soft footage upscaled to a large frame the mark it would
-/// get at 720p: blocks where it reaches <see cref="WatermarkOptions.FlatRelativeTexture"/> get the minimum and take it as
+/// pattern's own scale (see <see cref="RelativeTexture"/>, frames of about 1080 lines and more) brings soft footage
+/// upscaled to a large frame close to the mark it gets at 720p: blocks where it reaches <see cref="WatermarkOptions.FlatRelativeTexture"/> get the minimum and take it as
 /// their texture when it is the larger.
 /// </summary>
 internal sealed class PerceptualMask
@@ -120,11 +120,12 @@ internal sealed class PerceptualMask
 
     /// <summary>
     /// Texture at a scale tied to the cell (a relative pixel is 2m x 2m full-resolution pixels, m = height / 720
-    /// rounded): footage upscaled to a large frame is soft at full resolution but textured at the scale of the pattern.
-    /// Smooth shading, ramps and their kinks are also strong there, so what is read is only the part of the second
-    /// differences that changes sign within a 3x3 window of relative pixels: Σ|d| − |Σd| per direction. A locally
-    /// quadratic surface (shading, vignettes) or a kink line has second differences of one sign and reads zero; texture
-    /// and detail read about two thirds of their mean absolute second difference.
+    /// rounded; read only when m ≥ 2, since at m = 1 it is the coarse reading's scale): footage upscaled to a large
+    /// frame is soft at full resolution but textured at the scale of the pattern. Smooth shading, ramps, their kink and
+    /// inflection lines are also strong there, so per direction a 3x3 window reads min(Σ|d| − |Σd|, Σ|Δd| / 5) of the
+    /// second differences d: one-signed d (shading, kinks) and linear d (inflections) read zero, texture about two
+    /// thirds of its mean absolute second difference. <see cref="Compute"/> erodes the result m times, as far as the
+    /// window reaches, so hard edges between flat areas do not spread into them.
     /// </summary>
     private void RelativeTexture(float noiseScale)
     {

@@ -29,9 +29,9 @@ public sealed record WatermarkOptions
     /// 8-bit ramps, whose rounding reads like grain at full resolution).</summary>
     public double FlatCoarseTexture { get; init; } = 0.2;
 
-    /// <summary>Texture read at the pattern's own scale (relative to the frame height), counting only second differences
-    /// that change sign nearby, at or above which an area also gets <see cref="MaskMinimum"/>: soft footage upscaled to
-    /// a large frame. Infinity turns the reading off.</summary>
+    /// <summary>Texture read at the pattern's own scale (relative to the frame height; frames of about 1080 lines and
+    /// more), counting only second differences that change sign unevenly nearby, at or above which an area also gets
+    /// <see cref="MaskMinimum"/>: soft footage upscaled to a large frame. Infinity turns the reading off.</summary>
     public double FlatRelativeTexture { get; init; } = 0.25;
 
     /// <summary>Largest factor by which a frame whose mask leaves the distortion budget unused is strengthened
