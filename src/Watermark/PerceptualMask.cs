@@ -79,15 +79,17 @@ internal sealed class PerceptualMask
         _relativeFactor = Math.Clamp((int)Math.Round(height / 720.0, MidpointRounding.AwayFromZero), 1, 8);
         _relativeWidth = _halfWidth / _relativeFactor;
         _relativeHeight = _halfHeight / _relativeFactor;
-        var relativeCount = Math.Max(1, _relativeWidth * _relativeHeight);
-        _relativePixels = _relativeFactor == 1 ? _half : new int[relativeCount];
+        // Buffers only where the reading runs (m ≥ 2, see RelativeTexture).
+        var relativeCount = _relativeFactor >= 2 ? Math.Max(1, _relativeWidth * _relativeHeight) : 0;
+        var relativeRow = _relativeFactor >= 2 ? Math.Max(1, _relativeWidth) : 0;
+        _relativePixels = new int[relativeCount];
         _relativeHorizontal = new int[relativeCount];
         _relativeVertical = new int[relativeCount];
-        _relativeColumnSums = new int[6 * Math.Max(1, _relativeWidth)];
+        _relativeColumnSums = new int[6 * relativeRow];
         _relativeBendHorizontal = new int[relativeCount];
         _relativeBendVertical = new int[relativeCount];
-        _relativeRowSum = new int[Math.Max(1, _halfWidth)];
-        _relativeWindow = new int[Math.Max(1, _relativeWidth)];
+        _relativeRowSum = new int[_relativeFactor >= 2 ? Math.Max(1, _halfWidth) : 0];
+        _relativeWindow = new int[relativeRow];
         _relativeColumnOfBlock = new int[BlocksX];
         for (var bx = 0; bx < BlocksX; bx++)
         {
@@ -139,86 +141,47 @@ internal sealed class PerceptualMask
         var half = _half;
         var pixels = _relativePixels;
         var lanes = Vector<int>.Count;
-if (f > 1)
+        // f half-resolution rows added with SIMD, then f columns at a time.
+        var hw = _halfWidth;
+        var rowSum = _relativeRowSum.AsSpan();
+        for (var y = 0; y < rh; y++)
         {
-            // f half-resolution rows added with SIMD, then f columns at a time.
-            var hw = _halfWidth;
-            var rowSum = _relativeRowSum.AsSpan();
-            for (var y = 0; y < rh; y++)
+            half.AsSpan(y * f * hw, hw).CopyTo(rowSum);
+            for (var dy = 1; dy < f; dy++)
             {
-                half.AsSpan(y * f * hw, hw).CopyTo(rowSum);
-                for (var dy = 1; dy < f; dy++)
-                {
-                    var source = half.AsSpan((y * f + dy) * hw, hw);
-                    var x = 0;
-                    for (; x + lanes <= hw; x += lanes) (new Vector<int>(rowSum[x..]) + new Vector<int>(source[x..])).CopyTo(rowSum[x..]);
-                    for (; x < hw; x++) rowSum[x] += source[x];
-                }
-                var target = pixels.AsSpan(y * rw, rw);
-                for (var x = 0; x < rw; x++)
-                {
-                    var s = 0;
-                    for (var dx = 0; dx < f; dx++) s += rowSum[x * f + dx];
-                    target[x] = s;
-                }
+                var source = half.AsSpan((y * f + dy) * hw, hw);
+                var x = 0;
+                for (; x + lanes <= hw; x += lanes) (new Vector<int>(rowSum[x..]) + new Vector<int>(source[x..])).CopyTo(rowSum[x..]);
+                for (; x < hw; x++) rowSum[x] += source[x];
+            }
+            var target = pixels.AsSpan(y * rw, rw);
+            for (var x = 0; x < rw; x++)
+            {
+                var s = 0;
+                for (var dx = 0; dx < f; dx++) s += rowSum[x * f + dx];
+                target[x] = s;
             }
         }
-        var stride = f == 1 ? _halfWidth : rw;
         var horizontal = _relativeHorizontal;
         var vertical = _relativeVertical;
-        for (var y = 0; y < rh; y++)
-        {
-            var vy = Math.Clamp(y, 1, rh - 2);
-            var row = pixels.AsSpan(y * stride, rw);
-            var mid = pixels.AsSpan(vy * stride, rw);
-            var up = pixels.AsSpan((vy - 1) * stride, rw);
-            var down = pixels.AsSpan((vy + 1) * stride, rw);
-            var h = horizontal.AsSpan(y * rw, rw);
-            var v = vertical.AsSpan(y * rw, rw);
-            var x = 0;
-            for (; x + lanes <= rw; x += lanes)
-            {
-                var m = new Vector<int>(mid[x..]);
-                (new Vector<int>(up[x..]) + new Vector<int>(down[x..]) - (m + m)).CopyTo(v[x..]);
-            }
-            for (; x < rw; x++) v[x] = up[x] + down[x] - 2 * mid[x];
-            for (x = 1; x + lanes + 1 <= rw; x += lanes)
-            {
-                var c = new Vector<int>(row[x..]);
-                (new Vector<int>(row[(x - 1)..]) + new Vector<int>(row[(x + 1)..]) - (c + c)).CopyTo(h[x..]);
-            }
-            for (; x < rw - 1; x++) h[x] = row[x - 1] + row[x + 1] - 2 * row[x];
-            h[0] = h[1];
-            h[rw - 1] = h[rw - 2];
-        }
-        // How far the second differences are from linear: |second difference of d| along d's own direction (a fourth
-        // difference of the picture). Linear d, which smooth ramps have across an inflection line, reads zero.
         var bendH = _relativeBendHorizontal;
         var bendV = _relativeBendVertical;
+        // Second differences d of the relative picture, then how far d is from linear along its own direction:
+        // |second difference of d| (a fourth difference of the picture). Linear d, which smooth ramps have across an
+        // inflection line, reads zero. Stencils at the edges move inward, as in the other readings.
         for (var y = 0; y < rh; y++)
         {
-            var h = horizontal.AsSpan(y * rw, rw);
-            var bh = bendH.AsSpan(y * rw, rw);
-            var x = 1;
-            for (; x + lanes + 1 <= rw; x += lanes)
-            {
-                var c = new Vector<int>(h[x..]);
-                Vector.Abs(new Vector<int>(h[(x - 1)..]) + new Vector<int>(h[(x + 1)..]) - (c + c)).CopyTo(bh[x..]);
-            }
-            for (; x < rw - 1; x++) bh[x] = Math.Abs(h[x - 1] + h[x + 1] - 2 * h[x]);
-            bh[0] = bh[1];
-            bh[rw - 1] = bh[rw - 2];
             var vy = Math.Clamp(y, 1, rh - 2);
-            var up = vertical.AsSpan((vy - 1) * rw, rw);
-            var mid = vertical.AsSpan(vy * rw, rw);
-            var down = vertical.AsSpan((vy + 1) * rw, rw);
-            var bv = bendV.AsSpan(y * rw, rw);
-            for (x = 0; x + lanes <= rw; x += lanes)
-            {
-                var m = new Vector<int>(mid[x..]);
-                Vector.Abs(new Vector<int>(up[x..]) + new Vector<int>(down[x..]) - (m + m)).CopyTo(bv[x..]);
-            }
-            for (; x < rw; x++) bv[x] = Math.Abs(up[x] + down[x] - 2 * mid[x]);
+            AlongRow(pixels.AsSpan(y * rw, rw), horizontal.AsSpan(y * rw, rw), absolute: false);
+            SecondDifference(pixels.AsSpan((vy - 1) * rw, rw), pixels.AsSpan(vy * rw, rw), pixels.AsSpan((vy + 1) * rw, rw),
+                vertical.AsSpan(y * rw, rw), absolute: false);
+        }
+        for (var y = 0; y < rh; y++)
+        {
+            var vy = Math.Clamp(y, 1, rh - 2);
+            AlongRow(horizontal.AsSpan(y * rw, rw), bendH.AsSpan(y * rw, rw), absolute: true);
+            SecondDifference(vertical.AsSpan((vy - 1) * rw, rw), vertical.AsSpan(vy * rw, rw), vertical.AsSpan((vy + 1) * rw, rw),
+                bendV.AsSpan(y * rw, rw), absolute: true);
         }
         // Per block: the 3x3 window of relative pixels around the one holding the block's centre. For each block row the
         // window's three rows are summed (signed and absolute, SIMD), then three columns give every relative column's
@@ -290,6 +253,33 @@ if (f > 1)
             }
             var target = _relative.AsSpan(by * BlocksX, BlocksX);
             for (var bx = 0; bx < target.Length; bx++) target[bx] = window[columnOf[bx]] * scale;
+        }
+    }
+
+    /// <summary>target[x] = row[x−1] + row[x+1] − 2 row[x] (absolute if asked), the centre clamped to 1 .. length − 2.</summary>
+    private static void AlongRow(ReadOnlySpan<int> row, Span<int> target, bool absolute)
+    {
+        var n = row.Length;
+        SecondDifference(row[..(n - 2)], row[1..(n - 1)], row[2..], target[1..(n - 1)], absolute);
+        target[0] = target[1];
+        target[n - 1] = target[n - 2];
+    }
+
+    /// <summary>target[i] = a[i] + b[i] − 2 centre[i], or its absolute value (SIMD).</summary>
+    private static void SecondDifference(ReadOnlySpan<int> a, ReadOnlySpan<int> centre, ReadOnlySpan<int> b, Span<int> target, bool absolute)
+    {
+        var lanes = Vector<int>.Count;
+        var i = 0;
+        for (; i + lanes <= target.Length; i += lanes)
+        {
+            var c = new Vector<int>(centre[i..]);
+            var d = new Vector<int>(a[i..]) + new Vector<int>(b[i..]) - (c + c);
+            (absolute ? Vector.Abs(d) : d).CopyTo(target[i..]);
+        }
+        for (; i < target.Length; i++)
+        {
+            var d = a[i] + b[i] - 2 * centre[i];
+            target[i] = absolute ? Math.Abs(d) : d;
         }
     }
 
