@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 
 namespace Provenance.Watermark;
@@ -78,25 +79,43 @@ internal static class ConvolutionalCode
         return bits[..infoBits];
     }
 
+    /// <summary>Largest list <see cref="DecodeList"/> accepts (ranks are kept in 15 bits).</summary>
+    public const int MaximumListSize = 1 << 15;
+
     /// <summary>
     /// The <paramref name="listSize"/> most likely info words for soft values, best first (parallel list Viterbi:
-    /// every state keeps its L best paths; the first word equals <see cref="Decode"/>'s up to ties).
+    /// every state keeps its L best paths; the first word equals <see cref="Decode"/>'s up to ties). A state's two
+    /// predecessors hand over their lists already in order, so each step merges two sorted lists: O(L) per state.
+    /// Memory: two bytes per step, state and rank (about 13 MB for L = 1024).
     /// </summary>
     public static List<bool[]> DecodeList(ReadOnlySpan<double> soft, int infoBits, int listSize)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(listSize, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(listSize, MaximumListSize);
         var steps = infoBits + Memory;
         if (soft.Length != 2 * steps) throw new ArgumentException("Soft input length does not match the code.", nameof(soft));
         var l = listSize;
+        // Per step, state and rank: the predecessor's rank and which of the two predecessors, as (rank << 1) | low.
+        // The input bit is the state's top bit, so it need not be stored.
+        // Every entry that is read back was written in this call, so a rented array needs no clearing.
+        var back = ArrayPool<ushort>.Shared.Rent(steps * States * l);
+        try
+        {
+            return DecodeList(soft, infoBits, l, back);
+        }
+        finally
+        {
+            ArrayPool<ushort>.Shared.Return(back);
+        }
+    }
+
+    private static List<bool[]> DecodeList(ReadOnlySpan<double> soft, int infoBits, int l, ushort[] back)
+    {
+        var steps = infoBits + Memory;
         var metric = new double[States * l];
         var next = new double[States * l];
         Array.Fill(metric, double.NegativeInfinity);
         metric[0] = 0;
-        // Per step, state and rank: the predecessor state and rank, and the input bit.
-        var fromState = new byte[steps * States * l];
-        var fromRank = new byte[steps * States * l];
-        var inputBit = new byte[steps * States * l];
-        var candidates = new (double Metric, int State, int Rank, int Bit)[2 * l];
         for (var t = 0; t < steps; t++)
         {
             var y1 = soft[2 * t];
@@ -104,38 +123,40 @@ internal static class ConvolutionalCode
             var maxBit = t < infoBits ? 1 : 0;
             for (var ns = 0; ns < States; ns++)
             {
+                var target = next.AsSpan(ns * l, l);
                 // Next state ns = reg >> 1 with reg = (bit << 6) | s: bit is ns's top bit, s = ((ns << 1) & 63) | low.
                 var bit = ns >> (Memory - 1);
-                var count = 0;
-                if (bit <= maxBit)
+                if (bit > maxBit)
                 {
-                    for (var low = 0; low <= 1; low++)
-                    {
-                        var s = ((ns << 1) & (States - 1)) | low;
-                        var reg = (bit << Memory) | s;
-                        var branch = ((BitOperations.PopCount((uint)(reg & G1)) & 1) == 1 ? -y1 : y1)
-                            + ((BitOperations.PopCount((uint)(reg & G2)) & 1) == 1 ? -y2 : y2);
-                        for (var r = 0; r < l; r++)
-                        {
-                            var m = metric[s * l + r];
-                            if (double.IsNegativeInfinity(m)) break;
-                            candidates[count++] = (m + branch, s, r, bit);
-                        }
-                    }
+                    target.Fill(double.NegativeInfinity);
+                    continue;
                 }
-                Array.Sort(candidates, 0, count, CandidateOrder.Instance);
+                var s0 = (ns << 1) & (States - 1);
+                var list0 = metric.AsSpan(s0 * l, l);
+                var list1 = metric.AsSpan((s0 | 1) * l, l);
+                var branch0 = Branch((bit << Memory) | s0, y1, y2);
+                var branch1 = Branch((bit << Memory) | s0 | 1, y1, y2);
+                var pointers = back.AsSpan((t * States + ns) * l, l);
+                int i = 0, j = 0;
                 for (var r = 0; r < l; r++)
                 {
-                    var o = ns * l + r;
-                    if (r < count)
+                    var a = i < l ? list0[i] + branch0 : double.NegativeInfinity;
+                    var b = j < l ? list1[j] + branch1 : double.NegativeInfinity;
+                    if (double.IsNegativeInfinity(a) && double.IsNegativeInfinity(b))
                     {
-                        next[o] = candidates[r].Metric;
-                        var at = (t * States + ns) * l + r;
-                        fromState[at] = (byte)candidates[r].State;
-                        fromRank[at] = (byte)candidates[r].Rank;
-                        inputBit[at] = (byte)candidates[r].Bit;
+                        target[r..].Fill(double.NegativeInfinity);
+                        break;
                     }
-                    else next[o] = double.NegativeInfinity;
+                    if (a >= b)
+                    {
+                        target[r] = a;
+                        pointers[r] = (ushort)(i++ << 1);
+                    }
+                    else
+                    {
+                        target[r] = b;
+                        pointers[r] = (ushort)((j++ << 1) | 1);
+                    }
                 }
             }
             (metric, next) = (next, metric);
@@ -147,20 +168,18 @@ internal static class ConvolutionalCode
             int state = 0, r = rank;
             for (var t = steps - 1; t >= 0; t--)
             {
-                var at = (t * States + state) * l + r;
-                bits[t] = inputBit[at] == 1;
-                (state, r) = (fromState[at], fromRank[at]);
+                var pointer = back[(t * States + state) * l + r];
+                bits[t] = state >> (Memory - 1) == 1;
+                state = ((state << 1) & (States - 1)) | (pointer & 1);
+                r = pointer >> 1;
             }
             words.Add(bits[..infoBits]);
         }
         return words;
     }
 
-    private sealed class CandidateOrder : IComparer<(double Metric, int State, int Rank, int Bit)>
-    {
-        public static readonly CandidateOrder Instance = new();
-
-        public int Compare((double Metric, int State, int Rank, int Bit) a, (double Metric, int State, int Rank, int Bit) b) =>
-            b.Metric.CompareTo(a.Metric);
-    }
+    /// <summary>Correlation of the two coded bits of shift register <paramref name="reg"/> with the soft values.</summary>
+    private static double Branch(int reg, double y1, double y2) =>
+        ((BitOperations.PopCount((uint)(reg & G1)) & 1) == 1 ? -y1 : y1)
+        + ((BitOperations.PopCount((uint)(reg & G2)) & 1) == 1 ? -y2 : y2);
 }

@@ -20,6 +20,10 @@ internal sealed class PayloadCodec(byte[] checkSubkey)
     /// <summary>Words the list decoder offers to the check, most likely first.</summary>
     public const int ListSize = 16;
 
+    /// <summary>Words offered where the pilots leave no doubt that a mark is present but none of the first
+    /// <see cref="ListSize"/> checks (the extractor's deep list, see its p-value).</summary>
+    public const int DeepListSize = 1024;
+
     public bool[] Encode(ulong payload)
     {
         var info = new bool[InfoBits];
@@ -33,13 +37,13 @@ internal sealed class PayloadCodec(byte[] checkSubkey)
     public (ulong Payload, bool CheckPasses) Decode(ReadOnlySpan<double> soft) => Read(ConvolutionalCode.Decode(soft, InfoBits));
 
     /// <summary>
-    /// List decoding: the most likely of the <see cref="ListSize"/> best words whose check verifies, with its rank (0 =
-    /// the Viterbi word), or the most likely word (check failing) when none does. A random input passes with
-    /// probability at most ListSize x 2^-32.
+    /// List decoding: the most likely of the <paramref name="listSize"/> best words whose check verifies, with its rank
+    /// (0 = the Viterbi word), or the most likely word (check failing) when none does. A random input passes with
+    /// probability at most listSize x 2^-32.
     /// </summary>
-    public (ulong Payload, bool CheckPasses, int Rank) DecodeList(ReadOnlySpan<double> soft)
+    public (ulong Payload, bool CheckPasses, int Rank) DecodeList(ReadOnlySpan<double> soft, int listSize = ListSize)
     {
-        var words = ConvolutionalCode.DecodeList(soft, InfoBits, ListSize);
+        var words = ConvolutionalCode.DecodeList(soft, InfoBits, listSize);
         var viterbi = Read(words[0]);
         if (viterbi.CheckPasses) return (viterbi.Payload, true, 0);
         for (var rank = 1; rank < words.Count; rank++)

@@ -10,6 +10,11 @@ public sealed partial class TiledWatermarkExtractor
     /// <summary>Sync hypotheses (the best shift of each of the best-scoring scales) that are decoded.</summary>
     internal const int SyncCandidates = 6;
 
+    /// <summary>Pilot score from which a hypothesis's list goes on to <see cref="PayloadCodec.DeepListSize"/> words:
+    /// high enough that the deep lists of all hypotheses together add about 0.3 words' worth (0.3 · 2^-32) to the
+    /// p-value of the default search.</summary>
+    internal const double DeepListMinimumScore = 6.7;
+
     public WatermarkDetection Result()
     {
         if (_frames == 0) return WatermarkDetection.Unusable(0, "no frames were analysed");
@@ -55,24 +60,34 @@ public sealed partial class TiledWatermarkExtractor
         var singleWord = false;
         double energy = 0;
         var bestFull = double.NegativeInfinity;
-        foreach (var h in candidates)
+        // (3) Where a hypothesis's pilots leave no doubt that a mark is there (z ≥ DeepListMinimumScore) but no word of
+        // the short lists checks, its data cells usually carry a few strong, consistent errors (host content or the
+        // codec working against the same cells in every frame, so more frames do not help): its list goes on to
+        // DeepListSize words.
+        foreach (var listSize in new[] { PayloadCodec.ListSize, PayloadCodec.DeepListSize })
         {
-            Fold(total, PeriodFor(h.Scale), folded);
-            SumCells(folded, h.Orientation, cellSums);
-            var e = ReadDataCells(cellSums, dataOffsets, h, soft);
-            var first = h == candidates[0];
-            if (first) energy = e;
-            if (h.Score <= 0 || e <= 1e-12) continue;
-            var (payload, ok, rank) = _codec.DecodeList(soft);
-            if (first) candidate = payload;
-            if (!ok) continue;
-            if (first && rank == 0)
+            foreach (var h in candidates)
             {
-                (best, candidate, checkPasses, singleWord) = (h, payload, true, true);
-                break;
+                var deep = listSize > PayloadCodec.ListSize;
+                if (deep && h.Score < DeepListMinimumScore) continue;
+                Fold(total, PeriodFor(h.Scale), folded);
+                SumCells(folded, h.Orientation, cellSums);
+                var e = ReadDataCells(cellSums, dataOffsets, h, soft);
+                var first = h == candidates[0] && !deep;
+                if (first) energy = e;
+                if (h.Score <= 0 || e <= 1e-12) continue;
+                var (payload, ok, rank) = _codec.DecodeList(soft, listSize);
+                if (first) candidate = payload;
+                if (!ok) continue;
+                if (first && rank == 0)
+                {
+                    (best, candidate, checkPasses, singleWord) = (h, payload, true, true);
+                    break;
+                }
+                var full = FullScore(cellSums, pilotOffsets, pilotSigns, soft, _codec.Encode(payload), h);
+                if (full > bestFull) { bestFull = full; best = h; candidate = payload; checkPasses = true; energy = e; }
             }
-            var full = FullScore(cellSums, pilotOffsets, pilotSigns, soft, _codec.Encode(payload), h);
-            if (full > bestFull) { bestFull = full; best = h; candidate = payload; checkPasses = true; energy = e; }
+            if (checkPasses) break;
         }
         var syncScore = best.Score > 0 && double.IsFinite(best.Score) ? best.Score : 0;
 
@@ -92,10 +107,12 @@ public sealed partial class TiledWatermarkExtractor
         // a hypothesis h's pilot statistic exceeds z with probability ≤ exp(-z²/2) (Hoeffding), independently of the
         // words its data cells decode to (disjoint cells, independent signs), and a word offered to the check passes
         // with probability 2^-32. Way (1) offers one word at the single best hypothesis: P(way 1 with pilots ≥ z) ≤
-        // 2^-32 · min(1, M · exp(-z²/2)). Way (2) offers at most ListSize words at a hypothesis whose pilots reach z,
-        // so by the union over all M hypotheses P(way 2 with pilots ≥ z) ≤ 2^-32 · min(SyncCandidates · ListSize,
-        // ListSize · M · exp(-z²/2)); a way (2) detection is ranked below any way (1) detection, so its p adds way (1)'s
-        // 2^-32. Found needs p ≤ 1e-9: way (1) always, way (2) when z ≥ 5.62.
+        // 2^-32 · min(1, M · exp(-z²/2)). The list ways offer L(z_h) words at a decoded hypothesis h whose pilots
+        // reach z_h: ListSize, or DeepListSize from z_D = DeepListMinimumScore. By the union over all M hypotheses,
+        // at most SyncCandidates of them decoded, P(a list-way word passes at pilots ≥ z) ≤ 2^-32 ·
+        // [min(SyncCandidates · ListSize, ListSize · M · exp(-z²/2)) + min(SyncCandidates · (DeepListSize − ListSize),
+        // (DeepListSize − ListSize) · M · exp(-max(z, z_D)²/2))]. A list-way detection is ranked below any way (1)
+        // detection, so its p adds way (1)'s 2^-32. Found needs p ≤ 1e-9: way (1) always, the list ways when z ≥ 5.63.
         var pValue = DetectionPValue(syncScore, hypotheses, !checkPasses ? null : singleWord);
         var found = checkPasses && pValue <= _options.PValueThreshold;
 
@@ -105,9 +122,14 @@ public sealed partial class TiledWatermarkExtractor
             candidate, best.Scale, segments, note) { Orientation = best.Orientation };
     }
 
+    /// <summary>Expected words, <paramref name="words"/> per decoded hypothesis, that hypotheses with pilots ≥
+    /// <paramref name="z"/> offer to the check: the union over the search, capped at the decoded hypotheses.</summary>
+    private static double ListWords(int words, double z, double hypotheses) =>
+        Math.Min(SyncCandidates * (double)words, words * hypotheses * Math.Exp(-z * z / 2));
+
     /// <summary>The p-value above for pilot statistic <paramref name="z"/> over <paramref name="hypotheses"/> searched
     /// hypotheses; <paramref name="singleWord"/>: null when no word passed the check (the pilots' tail alone), true for
-    /// way (1), false for way (2).</summary>
+    /// way (1), false for the list ways (2) and (3).</summary>
     internal static double DetectionPValue(double z, double hypotheses, bool? singleWord)
     {
         var tail = Math.Min(1, hypotheses * Math.Exp(-z * z / 2));
@@ -116,7 +138,8 @@ public sealed partial class TiledWatermarkExtractor
         {
             null => tail,
             true => q * tail,
-            false => q * (1 + Math.Min(SyncCandidates * PayloadCodec.ListSize, PayloadCodec.ListSize * hypotheses * Math.Exp(-z * z / 2))),
+            false => q * (1 + ListWords(PayloadCodec.ListSize, z, hypotheses)
+                + ListWords(PayloadCodec.DeepListSize - PayloadCodec.ListSize, Math.Max(z, DeepListMinimumScore), hypotheses)),
         };
     }
 

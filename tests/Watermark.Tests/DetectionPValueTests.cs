@@ -46,16 +46,21 @@ public sealed class DetectionPValueTests
         {
             var p = TiledWatermarkExtractor.DetectionPValue(z, DefaultHypotheses, false);
             Assert.True(p > q, $"z {z}: p {p:g3} is below one word's chance");
-            Assert.True(p <= q * (1 + TiledWatermarkExtractor.SyncCandidates * PayloadCodec.ListSize) * (1 + 1e-12), $"z {z}: p {p:g3} exceeds every offered word");
+            Assert.True(p <= q * (1 + TiledWatermarkExtractor.SyncCandidates * PayloadCodec.DeepListSize) * (1 + 1e-12), $"z {z}: p {p:g3} exceeds every offered word");
         }
     }
 
     [Fact]
     public void ListPath_GateSitsWhereTheUnionOverHypothesesReachesTheBudget()
     {
-        // Solve q · (1 + ListSize · M · exp(-z²/2)) = 1e-9 for z, and find the first score on a fine grid that passes.
+        // Solve q · (1 + ListSize · M · exp(-z²/2) + deep) = 1e-9 for z, where deep = (DeepListSize − ListSize) · M ·
+        // exp(-z_D²/2) is what the deep lists of hypotheses with pilots ≥ z_D add, and find the first score on a fine
+        // grid that passes.
         var q = PayloadCodec.CheckFalsePassProbability;
-        var expected = Math.Sqrt(2 * Math.Log(PayloadCodec.ListSize * DefaultHypotheses / (Threshold / q - 1)));
+        var zd = TiledWatermarkExtractor.DeepListMinimumScore;
+        var deep = (PayloadCodec.DeepListSize - PayloadCodec.ListSize) * DefaultHypotheses * Math.Exp(-zd * zd / 2);
+        Assert.InRange(deep, 0.05, 0.5);
+        var expected = Math.Sqrt(2 * Math.Log(PayloadCodec.ListSize * DefaultHypotheses / (Threshold / q - 1 - deep)));
         var firstPassing = Enumerable.Range(0, 100_001).Select(i => i / 10_000.0)
             .First(z => TiledWatermarkExtractor.DetectionPValue(z, DefaultHypotheses, false) <= Threshold);
         Assert.InRange(firstPassing, expected - 1e-4, expected + 1e-4);
@@ -66,6 +71,22 @@ public sealed class DetectionPValueTests
         var wider = Enumerable.Range(0, 100_001).Select(i => i / 10_000.0)
             .First(z => TiledWatermarkExtractor.DetectionPValue(z, DefaultHypotheses * 2, false) <= Threshold);
         Assert.True(wider > firstPassing);
+    }
+
+    [Fact]
+    public void ListPath_AboveTheDeepListScore_ChargesEveryDeepWordOfEveryHypothesisThatHigh()
+    {
+        var q = PayloadCodec.CheckFalsePassProbability;
+        var zd = TiledWatermarkExtractor.DeepListMinimumScore;
+        foreach (var z in new[] { zd, zd + 0.3, 8.0 })
+        {
+            var union = PayloadCodec.DeepListSize * DefaultHypotheses * Math.Exp(-z * z / 2);
+            Assert.Equal(q * (1 + union), TiledWatermarkExtractor.DetectionPValue(z, DefaultHypotheses, false), 1e-22);
+        }
+        // Below it, the deep lists (which only hypotheses at z_D or more get) still count, at z_D's tail.
+        var below = TiledWatermarkExtractor.DetectionPValue(zd - 0.5, DefaultHypotheses, false);
+        var shortOnly = q * (1 + PayloadCodec.ListSize * DefaultHypotheses * Math.Exp(-(zd - 0.5) * (zd - 0.5) / 2));
+        Assert.True(below > shortOnly * (1 + 1e-9), $"{below:g6} vs {shortOnly:g6}");
     }
 
     [Fact]

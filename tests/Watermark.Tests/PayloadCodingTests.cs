@@ -31,17 +31,19 @@ public sealed class PayloadCodingTests
         Assert.False(ok);
     }
 
-    [Fact]
-    public void ListDecoding_BestWordIsTheViterbiWord_AndWordsComeInOrderOfLikelihood()
+    [Theory]
+    [InlineData(PayloadCodec.ListSize, 40)]
+    [InlineData(PayloadCodec.DeepListSize, 4)]
+    public void ListDecoding_BestWordIsTheViterbiWord_AndWordsComeInOrderOfLikelihood(int listSize, int trials)
     {
         var codec = new PayloadCodec(Key.DeriveSubkey("test/check"));
         var rng = new Random(5);
-        for (var t = 0; t < 40; t++)
+        for (var t = 0; t < trials; t++)
         {
             var coded = codec.Encode((ulong)rng.NextInt64());
             var soft = coded.Select(b => (b ? -1.0 : 1.0) + Gaussian(rng) * 1.1).ToArray();
-            var words = ConvolutionalCode.DecodeList(soft, PayloadCodec.InfoBits, PayloadCodec.ListSize);
-            Assert.Equal(PayloadCodec.ListSize, words.Count);
+            var words = ConvolutionalCode.DecodeList(soft, PayloadCodec.InfoBits, listSize);
+            Assert.Equal(listSize, words.Count);
             Assert.Equal(ConvolutionalCode.Decode(soft, PayloadCodec.InfoBits), words[0]);
             Assert.Equal(words.Count, words.Select(w => string.Concat(w.Select(b => b ? '1' : '0'))).Distinct().Count());
             var metrics = words.Select(w => Correlation(ConvolutionalCode.Encode(w), soft)).ToList();
@@ -70,18 +72,53 @@ public sealed class PayloadCodingTests
         Assert.True(list >= plain + 60, $"list decoding recovered {list} of 400, plain decoding {plain}");
     }
 
+    [Fact]
+    public void DeepList_RecoversPayloadsTheShortListLoses_AndNeverAWrongOne()
+    {
+        var codec = new PayloadCodec(Key.DeriveSubkey("test/check"));
+        var rng = new Random(21);
+        int shortList = 0, deepList = 0, wrong = 0;
+        for (var t = 0; t < 120; t++)
+        {
+            var payload = (ulong)rng.NextInt64();
+            // Beyond the short list's reach: about one coded bit in five arrives with the wrong sign.
+            var soft = codec.Encode(payload).Select(b => (b ? -1.0 : 1.0) + Gaussian(rng) * 1.15).ToArray();
+            var a = codec.DecodeList(soft);
+            var b = codec.DecodeList(soft, PayloadCodec.DeepListSize);
+            if (a.CheckPasses && a.Payload == payload) shortList++;
+            if (b.CheckPasses && b.Payload == payload)
+            {
+                deepList++;
+                // Ranks below the short list's size are what the short list already finds.
+                Assert.True(b.Rank < PayloadCodec.ListSize || !(a.CheckPasses && a.Payload == payload));
+            }
+            if (b.CheckPasses && b.Payload != payload) wrong++;
+        }
+        Assert.Equal(0, wrong);
+        Assert.True(deepList >= shortList + 10, $"the deep list recovered {deepList} of 120, the short list {shortList}");
+    }
+
+    [Fact]
+    public void ListDecoding_RefusesListsItCannotIndex()
+    {
+        var soft = new double[PayloadCodec.CodedBits];
+        Assert.Throws<ArgumentOutOfRangeException>(() => ConvolutionalCode.DecodeList(soft, PayloadCodec.InfoBits, 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ConvolutionalCode.DecodeList(soft, PayloadCodec.InfoBits, ConvolutionalCode.MaximumListSize + 1));
+    }
+
     [Theory]
-    [InlineData(false, 11)] // expected 300 · 2^-32
-    [InlineData(true, 13)]  // expected 300 · 16 · 2^-32
-    public void RandomSoftValues_AlmostNeverPassTheCheck(bool listDecoding, int seed)
+    [InlineData(0, 300, 11)]                          // expected 300 · 2^-32
+    [InlineData(PayloadCodec.ListSize, 300, 13)]      // expected 300 · 16 · 2^-32
+    [InlineData(PayloadCodec.DeepListSize, 40, 17)]   // expected 40 · 1024 · 2^-32
+    public void RandomSoftValues_AlmostNeverPassTheCheck(int listSize, int trials, int seed)
     {
         var codec = new PayloadCodec(Key.DeriveSubkey("test/check"));
         var rng = new Random(seed);
         var passes = 0;
-        for (var t = 0; t < 300; t++)
+        for (var t = 0; t < trials; t++)
         {
             var soft = Enumerable.Range(0, PayloadCodec.CodedBits).Select(_ => rng.NextDouble() * 2 - 1).ToArray();
-            if (listDecoding ? codec.DecodeList(soft).CheckPasses : codec.Decode(soft).CheckPasses) passes++;
+            if (listSize > 0 ? codec.DecodeList(soft, listSize).CheckPasses : codec.Decode(soft).CheckPasses) passes++;
         }
         Assert.Equal(0, passes);
     }
