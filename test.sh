@@ -8,7 +8,9 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 run_tests() {
   # Test assemblies run one at a time: on two cores, parallel assemblies only fight over ffmpeg and PostgreSQL.
-  dotnet test Provenance.sln -c Release --no-build -v q --nologo -m:1 --blame-hang-timeout 5m "$@" 2>&1 | tee "$log"
+  # Build output stays quiet; the console logger at minimal prints each failed test with its message and stack.
+  dotnet test Provenance.sln -c Release --no-build -v q --nologo -m:1 --blame-hang-timeout 5m \
+    --logger "console;verbosity=minimal" "$@" 2>&1 | tee "$log"
   return "${PIPESTATUS[0]}"
 }
 # A test host that stops making progress for 5 minutes is dumped and aborted by --blame-hang-timeout: the run fails and
