@@ -40,10 +40,11 @@ internal static partial class WatermarkBench
     private static Process StartSourceDecoder(IReadOnlyList<string> input, int width, int height, string rate) =>
         StartTool("ffmpeg", ["-loglevel", "error", .. input, "-an", "-vf", $"scale={width}:{height},format=yuv420p", "-r", rate, "-f", "rawvideo", "-"], false, true);
 
-    /// <summary>Decodes input as raw yuv420p, optionally marks each luma plane, encodes; returns (frames, seconds spent marking,
-    /// PSNR-Y of the mark itself before encoding).</summary>
+    /// <summary>Decodes input as raw yuv420p, optionally marks each luma plane, encodes at most <paramref name="maxFrames"/>
+    /// frames; returns (frames, seconds spent marking, PSNR-Y of the mark itself before encoding).</summary>
     private static async Task<(int Frames, double MarkSeconds, double MarkPsnr)> TranscodeAsync(IReadOnlyList<string> input, int width, int height, double fps,
-        Provenance.Watermark.IWatermarkEmbedder? embedder, IReadOnlyList<string> encode, string output, CancellationToken ct)
+        Provenance.Watermark.IWatermarkEmbedder? embedder, IReadOnlyList<string> encode, string output, CancellationToken ct,
+        int maxFrames = int.MaxValue)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         cts.CancelAfter(TimeSpan.FromMinutes(30));
@@ -62,7 +63,7 @@ internal static partial class WatermarkBench
         {
             var src = dec.StandardOutput.BaseStream;
             var dst = enc.StandardInput.BaseStream;
-            while (true)
+            while (frames < maxFrames)
             {
                 var got = 0;
                 while (got < size) { var n = await src.ReadAsync(buffer.AsMemory(got), cts.Token); if (n == 0) break; got += n; }
@@ -79,11 +80,21 @@ internal static partial class WatermarkBench
                 frames++;
             }
             dst.Close();
-            await dec.WaitForExitAsync(cts.Token);
+            // A resampled source can run a frame past the count asked for: the rest is not needed.
+            if (frames == maxFrames && !dec.HasExited) dec.Kill(true);
+            else await dec.WaitForExitAsync(cts.Token);
             await enc.WaitForExitAsync(cts.Token);
         }
         catch (OperationCanceledException) { dec.Kill(true); enc.Kill(true); throw; }
-        if (dec.ExitCode != 0) throw new InvalidOperationException($"decode: {await decErr}");
+        catch (IOException e)
+        {
+            // The encoder closed its input early: its own message says why.
+            dec.Kill(true);
+            await enc.WaitForExitAsync(ct);
+            throw new InvalidOperationException($"encode stopped reading after {frames} frames (exit {enc.ExitCode}): {(await encErr).Trim()}", e);
+        }
+        await dec.WaitForExitAsync(ct);
+        if (dec.ExitCode != 0 && frames < maxFrames) throw new InvalidOperationException($"decode: {await decErr}");
         if (enc.ExitCode != 0) throw new InvalidOperationException($"encode: {await encErr}");
         var mse = squaredError / Math.Max(1.0, (double)frames * width * height);
         return (frames, marking.Elapsed.TotalSeconds, mse > 0 ? 10 * Math.Log10(255.0 * 255.0 / mse) : double.PositiveInfinity);

@@ -107,7 +107,7 @@ internal static partial class WatermarkBench
                 // Video Seal's protocol: 72 frames at 24 fps, marked and kept lossless before each attack.
                 var vsMarked = Path.Combine(work, $"c{i}.vs.mkv");
                 await TranscodeAsync([.. clip.Input(3)], clip.Width, clip.Height, 24, new TiledWatermarkEmbedder(key, payload, options),
-                    ["-frames:v", "72", "-c:v", "ffv1", "-level", "3"], vsMarked, ct);
+                    ["-c:v", "ffv1", "-level", "3"], vsMarked, ct, maxFrames: 72);
                 foreach (var attack in videoSeal)
                 {
                     var file = await AttackAsync(vsMarked, attack, work, i, ct);
