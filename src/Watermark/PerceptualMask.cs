@@ -103,14 +103,42 @@ internal sealed class PerceptualMask
         const float NoiseScale = 1f / 3.9f;
         FineTexture(luma, width, height, stride, NoiseScale);
         CoarseTexture(luma, stride, NoiseScale);
-        for (var i = 0; i < _texture.Length; i++) _texture[i] = Math.Max(_texture[i], _coarse[i]);
+        var lanes = Vector<float>.Count;
+        var i = 0;
+        for (; i + lanes <= _texture.Length; i += lanes) Vector.Max(new Vector<float>(_texture, i), new Vector<float>(_coarse, i)).CopyTo(_texture, i);
+        for (; i < _texture.Length; i++) _texture[i] = Math.Max(_texture[i], _coarse[i]);
         RelativeTexture(NoiseScale);
         Erode(_texture);
         Erode(_coarse);
         // The relative reading reaches about 3 relative pixels from a block's centre (window and stencil), so a hard
         // edge between flat areas reads as texture that far out: eroded once per relative factor to stay clear of it.
         for (var e = 0; e < _relativeFactor; e++) Erode(_relative);
-        for (var i = 0; i < Values.Length; i++)
+        ComputeValues();
+    }
+
+    /// <summary>Maps eroded texture to mask values (SIMD; the same operations per value as one at a time).</summary>
+    private void ComputeValues()
+    {
+        var lanes = Vector<float>.Count;
+        var floor = new Vector<float>(_floor);
+        var span = new Vector<float>(_span);
+        var minimum = new Vector<float>(_minimum);
+        var flat = new Vector<float>(_flat);
+        var flatCoarse = new Vector<float>(_flatCoarse);
+        var flatRelative = new Vector<float>(_flatRelative);
+        var one = Vector<float>.One;
+        var i = 0;
+        for (; i + lanes <= Values.Length; i += lanes)
+        {
+            var m = new Vector<float>(_texture, i);
+            var relative = new Vector<float>(_relative, i);
+            var relativeTextured = Vector.GreaterThanOrEqual(relative, flatRelative);
+            var reading = Vector.ConditionalSelect(relativeTextured, Vector.Max(m, relative), m);
+            var v = Vector.Min(Vector.Max((reading - floor) / span, Vector<float>.Zero), one);
+            var textured = (Vector.GreaterThanOrEqual(m, flat) & Vector.GreaterThanOrEqual(new Vector<float>(_coarse, i), flatCoarse)) | relativeTextured;
+            Vector.ConditionalSelect(textured, Vector.Max(v, minimum), v).CopyTo(Values, i);
+        }
+        for (; i < Values.Length; i++)
         {
             var m = _texture[i];
             var relativeTextured = _relative[i] >= _flatRelative;
