@@ -229,35 +229,28 @@ internal sealed class PerceptualMask
         var five = new Vector<int>(5);
         var window = _relativeWindow;
         var columnOf = _relativeColumnOfBlock;
+        // The sums hold rows sumsRow − 1 .. sumsRow + 1: one block row further down they slide by one row (the new row
+        // added, the old one taken off, exactly, in integers), and block rows on the same relative row reuse the window.
+        var sumsRow = -1;
         for (var by = 0; by < BlocksY; by++)
         {
             var cy = Math.Clamp((by * Block + Block / 2) / (2 * f), 1, rh - 2);
-            columnSums.AsSpan(0, 6 * rw).Clear();
-            for (var y = cy - 1; y <= cy + 1; y++)
+            if (cy == sumsRow)
             {
-                var h = horizontal.AsSpan(y * rw, rw);
-                var v = vertical.AsSpan(y * rw, rw);
-                var bh = bendH.AsSpan(y * rw, rw);
-                var bv = bendV.AsSpan(y * rw, rw);
-                var x = 0;
-                for (; x + lanes <= rw; x += lanes)
-                {
-                    var hv = new Vector<int>(h[x..]);
-                    var vv = new Vector<int>(v[x..]);
-                    (new Vector<int>(sumH[x..]) + hv).CopyTo(sumH[x..]);
-                    (new Vector<int>(absH[x..]) + Vector.Abs(hv)).CopyTo(absH[x..]);
-                    (new Vector<int>(sumV[x..]) + vv).CopyTo(sumV[x..]);
-                    (new Vector<int>(absV[x..]) + Vector.Abs(vv)).CopyTo(absV[x..]);
-                    (new Vector<int>(bendSumH[x..]) + new Vector<int>(bh[x..])).CopyTo(bendSumH[x..]);
-                    (new Vector<int>(bendSumV[x..]) + new Vector<int>(bv[x..])).CopyTo(bendSumV[x..]);
-                }
-                for (; x < rw; x++)
-                {
-                    sumH[x] += h[x]; absH[x] += Math.Abs(h[x]);
-                    sumV[x] += v[x]; absV[x] += Math.Abs(v[x]);
-                    bendSumH[x] += bh[x]; bendSumV[x] += bv[x];
-                }
+                FillRelativeRow(by, window, columnOf, scale);
+                continue;
             }
+            if (sumsRow >= 0 && cy == sumsRow + 1)
+            {
+                AccumulateRelativeRow(cy + 1, columnSums, rw, 1);
+                AccumulateRelativeRow(cy - 2, columnSums, rw, -1);
+            }
+            else
+            {
+                columnSums.AsSpan(0, 6 * rw).Clear();
+                for (var y = cy - 1; y <= cy + 1; y++) AccumulateRelativeRow(y, columnSums, rw, 1);
+            }
+            sumsRow = cy;
             var c = 1;
             for (; c + lanes + 1 <= rw; c += lanes)
             {
@@ -279,8 +272,50 @@ internal sealed class PerceptualMask
                 var bvs = bendSumV[c - 1] + bendSumV[c] + bendSumV[c + 1];
                 window[c] = Math.Min(5 * (ah - Math.Abs(sh)), bhs) + Math.Min(5 * (av - Math.Abs(sv)), bvs);
             }
-            var target = _relative.AsSpan(by * BlocksX, BlocksX);
-            for (var bx = 0; bx < target.Length; bx++) target[bx] = window[columnOf[bx]] * scale;
+            FillRelativeRow(by, window, columnOf, scale);
+        }
+    }
+
+    /// <summary>Each block of block row <paramref name="by"/> takes its relative column's window value.</summary>
+    private void FillRelativeRow(int by, int[] window, int[] columnOf, float scale)
+    {
+        var target = _relative.AsSpan(by * BlocksX, BlocksX);
+        for (var bx = 0; bx < target.Length; bx++) target[bx] = window[columnOf[bx]] * scale;
+    }
+
+    /// <summary>Adds (<paramref name="sign"/> 1) or takes off (−1) relative row <paramref name="y"/>'s second differences,
+    /// their absolute values and bends to the six column sums (SIMD).</summary>
+    private void AccumulateRelativeRow(int y, int[] columnSums, int rw, int sign)
+    {
+        var sumH = columnSums.AsSpan(0, rw);
+        var absH = columnSums.AsSpan(rw, rw);
+        var sumV = columnSums.AsSpan(2 * rw, rw);
+        var absV = columnSums.AsSpan(3 * rw, rw);
+        var bendSumH = columnSums.AsSpan(4 * rw, rw);
+        var bendSumV = columnSums.AsSpan(5 * rw, rw);
+        var h = _relativeHorizontal.AsSpan(y * rw, rw);
+        var v = _relativeVertical.AsSpan(y * rw, rw);
+        var bh = _relativeBendHorizontal.AsSpan(y * rw, rw);
+        var bv = _relativeBendVertical.AsSpan(y * rw, rw);
+        var lanes = Vector<int>.Count;
+        var vs = new Vector<int>(sign);
+        var x = 0;
+        for (; x + lanes <= rw; x += lanes)
+        {
+            var hv = new Vector<int>(h[x..]);
+            var vv = new Vector<int>(v[x..]);
+            (new Vector<int>(sumH[x..]) + vs * hv).CopyTo(sumH[x..]);
+            (new Vector<int>(absH[x..]) + vs * Vector.Abs(hv)).CopyTo(absH[x..]);
+            (new Vector<int>(sumV[x..]) + vs * vv).CopyTo(sumV[x..]);
+            (new Vector<int>(absV[x..]) + vs * Vector.Abs(vv)).CopyTo(absV[x..]);
+            (new Vector<int>(bendSumH[x..]) + vs * new Vector<int>(bh[x..])).CopyTo(bendSumH[x..]);
+            (new Vector<int>(bendSumV[x..]) + vs * new Vector<int>(bv[x..])).CopyTo(bendSumV[x..]);
+        }
+        for (; x < rw; x++)
+        {
+            sumH[x] += sign * h[x]; absH[x] += sign * Math.Abs(h[x]);
+            sumV[x] += sign * v[x]; absV[x] += sign * Math.Abs(v[x]);
+            bendSumH[x] += sign * bh[x]; bendSumV[x] += sign * bv[x];
         }
     }
 
