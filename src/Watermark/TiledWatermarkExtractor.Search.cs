@@ -112,7 +112,7 @@ public sealed partial class TiledWatermarkExtractor
         // at most SyncCandidates of them decoded, P(a list-way word passes at pilots ≥ z) ≤ 2^-32 ·
         // [min(SyncCandidates · ListSize, ListSize · M · exp(-z²/2)) + min(SyncCandidates · (DeepListSize − ListSize),
         // (DeepListSize − ListSize) · M · exp(-max(z, z_D)²/2))]. A list-way detection is ranked below any way (1)
-        // detection, so its p adds way (1)'s 2^-32. Found needs p ≤ 1e-9: way (1) always, the list ways when z ≥ 5.63.
+        // detection, so its p adds way (1)'s 2^-32. Found needs p ≤ 1e-9: way (1) always, the list ways when z ≥ 5.64.
         var pValue = DetectionPValue(syncScore, hypotheses, !checkPasses ? null : singleWord);
         var found = checkPasses && pValue <= _options.PValueThreshold;
 
