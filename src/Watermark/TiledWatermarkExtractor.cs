@@ -1,5 +1,3 @@
-using System.Numerics;
-
 namespace Provenance.Watermark;
 
 /// <summary>
@@ -17,9 +15,7 @@ public sealed partial class TiledWatermarkExtractor : IWatermarkExtractor
     private readonly SortedDictionary<long, EvidenceSegment> _segments = [];
     private double _segmentSeconds;
     private int _width = -1, _height = -1, _analysisWidth, _analysisHeight;
-    private float[] _plane = [], _smooth = [], _residual = [], _energy = [];
-    private AreaResampler? _resampler;
-    private BoxMeanFilter? _highPass;
+    private EvidenceFilter? _filter;
     private int _frames;
     private string? _unusable;
 
@@ -43,54 +39,21 @@ public sealed partial class TiledWatermarkExtractor : IWatermarkExtractor
         _frames++;
         if (_unusable is not null) return;
 
-        _resampler!.Apply(luma, stride, _plane);
-        _highPass!.Apply(_plane, _smooth);
-        SquaredResidual(_plane, _smooth, _residual);
-        _highPass.Apply(_plane, _energy);
+        _filter!.Apply(luma, stride);
         var segment = SegmentFor(double.IsFinite(timestampSeconds) ? Math.Max(0, timestampSeconds) : 0);
-        segment.Add(_residual, _energy, timestampSeconds);
+        segment.Add(_filter, timestampSeconds);
     }
-
-    /// <summary>residual = plane - smooth; plane = residual² (SIMD).</summary>
-    private static void SquaredResidual(float[] plane, float[] smooth, float[] residual)
-    {
-        var i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            var lanes = Vector<float>.Count;
-            for (; i + lanes <= plane.Length; i += lanes)
-            {
-                var r = new Vector<float>(plane, i) - new Vector<float>(smooth, i);
-                r.CopyTo(residual, i);
-                (r * r).CopyTo(plane, i);
-            }
-        }
-        for (; i < plane.Length; i++)
-        {
-            var r = plane[i] - smooth[i];
-            residual[i] = r;
-            plane[i] = r * r;
-        }
-    }
-
-    private int HighPassRadius =>
-        Math.Max(2, (int)Math.Round(_analysisHeight / (_options.TilesPerHeight * TileLayout.CellsPerSide)));
 
     private void Prepare(int width, int height)
     {
         _width = width; _height = height;
-        var limit = _options.AnalysisHeight;
-        _analysisHeight = height > limit * 1.15 ? limit : height;
-        _analysisWidth = Math.Max(1, (int)Math.Round((double)width * _analysisHeight / height));
+        (_analysisWidth, _analysisHeight) = EvidenceFilter.AnalysisSize(width, height, _options);
         if (width < _options.MinimumFrameSide || height < _options.MinimumFrameSide)
         {
             _unusable = $"frames of {width}x{height} are too small to carry a mark (minimum {_options.MinimumFrameSide} pixels per side)";
             return;
         }
-        var n = _analysisWidth * _analysisHeight;
-        _plane = new float[n]; _smooth = new float[n]; _residual = new float[n]; _energy = new float[n];
-        _resampler = new AreaResampler(width, height, _analysisWidth, _analysisHeight);
-        _highPass = new BoxMeanFilter(_analysisWidth, _analysisHeight, HighPassRadius);
+        _filter = new EvidenceFilter(width, height, _options);
     }
 
     private EvidenceSegment SegmentFor(double t)
@@ -132,26 +95,9 @@ public sealed partial class TiledWatermarkExtractor : IWatermarkExtractor
         public double Start { get; private set; } = double.PositiveInfinity;
         public double End { get; private set; } = double.NegativeInfinity;
 
-        public void Add(float[] residual, float[] energy, double t)
+        public void Add(EvidenceFilter frame, double t)
         {
-            // Weight ≈ expected mark / noise variance: the mark grows with texture up to a cap (the mask),
-            // the host residual grows with texture, so flat and very busy areas both count less.
-            var lanes = Vector<float>.Count;
-            var floor = new Vector<float>(2f);
-            var lo = new Vector<float>(-3f);
-            var hi = new Vector<float>(3f);
-            var i = 0;
-            for (; i + lanes <= Sum.Length; i += lanes)
-            {
-                var s = Vector.SquareRoot(Vector.Max(new Vector<float>(energy, i), floor * floor));
-                var v = Vector.Min(Vector.Max(new Vector<float>(residual, i) / s, lo), hi);
-                (new Vector<float>(Sum, i) + v).CopyTo(Sum, i);
-            }
-            for (; i < Sum.Length; i++)
-            {
-                var s = MathF.Sqrt(MathF.Max(energy[i], 4f));
-                Sum[i] += Math.Clamp(residual[i] / s, -3f, 3f);
-            }
+            frame.AddEvidence(Sum);
             Frames++;
             if (double.IsFinite(t)) { Start = Math.Min(Start, t); End = Math.Max(End, t); }
         }
