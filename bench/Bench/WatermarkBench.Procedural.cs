@@ -103,6 +103,8 @@ internal static partial class WatermarkBench
                 nameof(WatermarkOptions.FlatRelativeTexture) => options with { FlatRelativeTexture = v },
                 nameof(WatermarkOptions.BudgetBoostLimit) => options with { BudgetBoostLimit = v },
                 nameof(WatermarkOptions.TilesPerHeight) => options with { TilesPerHeight = v },
+                nameof(WatermarkOptions.HostCancellation) => options with { HostCancellation = v },
+                nameof(WatermarkOptions.CellAmplitudeLimit) => options with { CellAmplitudeLimit = v },
                 _ => throw new ArgumentException($"unknown option {kv[0]}"),
             };
         }

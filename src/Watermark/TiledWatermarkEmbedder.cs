@@ -13,9 +13,13 @@ public sealed class TiledWatermarkEmbedder : IWatermarkEmbedder
 {
     private readonly WatermarkOptions _options;
     private readonly float[] _cellValues;
+    private readonly float[] _amplitudes = new float[TileLayout.Cells];
+    private readonly float[] _scaledCells = new float[TileLayout.Cells];
     private int _width = -1, _height = -1;
+    private TileField? _tiles;
     private float[] _field = [];
-    private double _fieldPower;
+    private float[] _blockPower = [];
+    private HostFeedback? _feedback;
     private PerceptualMask? _mask;
     private int[] _maskX0 = [], _maskX1 = [];
     private float[] _maskTx = [];
@@ -76,9 +80,18 @@ public sealed class TiledWatermarkEmbedder : IWatermarkEmbedder
                 InterpolateAcross(maskValues.AsSpan(by1 * bx, bx), strength, lower);
                 lowerRow = by1;
             }
-            AddPattern(luma.Slice(y * stride, width), upper, lower, ty, _field.AsSpan(y * width, width));
+            AddPattern(luma.Slice(y * stride, width), upper, lower, ty, _field.AsSpan(y * width, width), strength);
         }
         (_upperRow, _lowerRow) = (upper, lower);
+        if (_feedback is not null && _feedback.Observe(luma, stride, _amplitudes)) RenderField();
+    }
+
+    /// <summary>Renders the pattern: each cell's ±1 value times its amplitude (all 1 without host feedback).</summary>
+    private void RenderField()
+    {
+        for (var i = 0; i < TileLayout.Cells; i++) _scaledCells[i] = _cellValues[i] * _amplitudes[i];
+        _tiles!.Render(_scaledCells, _field);
+        BlockPowers();
     }
 
     /// <summary>target[x] = strength · (blocks interpolated linearly between block centres at x).</summary>
@@ -106,8 +119,11 @@ public sealed class TiledWatermarkEmbedder : IWatermarkEmbedder
     }
 
     /// <summary>row[x] += weight[x] · field[x], with weight[x] = upper[x] + (lower[x] − upper[x]) · t (the mask between two
-    /// block rows), rounded and clamped to 0..255, 32 pixels at a time.</summary>
-    private static void AddPattern(Span<byte> row, ReadOnlySpan<float> upper, ReadOnlySpan<float> lower, float t, ReadOnlySpan<float> field)
+    /// block rows) and the change held within ±<paramref name="cap"/> (the frame's strength: host feedback raises some cells'
+    /// amplitude, but a fully textured area still changes by at most the strength), rounded and clamped to 0..255, 32 pixels
+    /// at a time.</summary>
+    private static void AddPattern(Span<byte> row, ReadOnlySpan<float> upper, ReadOnlySpan<float> lower, float t, ReadOnlySpan<float> field,
+        float cap)
     {
         var width = row.Length;
         var lanes = Vector<float>.Count;
@@ -119,15 +135,16 @@ public sealed class TiledWatermarkEmbedder : IWatermarkEmbedder
             var half = new Vector<float>(0.5f);
             var top = new Vector<float>(255.5f);
             var zero = Vector<float>.Zero;
+            var limit = new Vector<float>(cap);
             for (; x + chunk <= width; x += chunk)
             {
                 Vector.Widen(new Vector<byte>(row[x..]), out var s0, out var s1);
                 Vector.Widen(s0, out var p0, out var p1);
                 Vector.Widen(s1, out var p2, out var p3);
-                var q0 = Mark(p0, upper, lower, vt, field, x, half, top, zero);
-                var q1 = Mark(p1, upper, lower, vt, field, x + lanes, half, top, zero);
-                var q2 = Mark(p2, upper, lower, vt, field, x + 2 * lanes, half, top, zero);
-                var q3 = Mark(p3, upper, lower, vt, field, x + 3 * lanes, half, top, zero);
+                var q0 = Mark(p0, upper, lower, vt, field, x, half, top, zero, limit);
+                var q1 = Mark(p1, upper, lower, vt, field, x + lanes, half, top, zero, limit);
+                var q2 = Mark(p2, upper, lower, vt, field, x + 2 * lanes, half, top, zero, limit);
+                var q3 = Mark(p3, upper, lower, vt, field, x + 3 * lanes, half, top, zero, limit);
                 Vector.Narrow(Vector.Narrow(q0, q1), Vector.Narrow(q2, q3)).CopyTo(row[x..]);
             }
         }
@@ -135,17 +152,18 @@ public sealed class TiledWatermarkEmbedder : IWatermarkEmbedder
         {
             var w = upper[x] + (lower[x] - upper[x]) * t;
             if (w == 0) continue;
-            var v = row[x] + w * field[x];
+            var v = row[x] + Math.Clamp(w * field[x], -cap, cap);
             row[x] = (byte)Math.Clamp((int)MathF.Round(v), 0, 255);
         }
     }
 
     private static Vector<uint> Mark(Vector<uint> pixels, ReadOnlySpan<float> upper, ReadOnlySpan<float> lower, Vector<float> t,
-        ReadOnlySpan<float> field, int x, Vector<float> half, Vector<float> top, Vector<float> zero)
+        ReadOnlySpan<float> field, int x, Vector<float> half, Vector<float> top, Vector<float> zero, Vector<float> limit)
     {
         var u = new Vector<float>(upper[x..]);
         var weight = u + (new Vector<float>(lower[x..]) - u) * t;
-        var v = Vector.ConvertToSingle(Vector.AsVectorInt32(pixels)) + weight * new Vector<float>(field[x..]) + half;
+        var change = Vector.Min(Vector.Max(weight * new Vector<float>(field[x..]), -limit), limit);
+        var v = Vector.ConvertToSingle(Vector.AsVectorInt32(pixels)) + change + half;
         v = Vector.Min(Vector.Max(v, zero), top);
         return Vector.AsVectorUInt32(Vector.ConvertToInt32(v));
     }
@@ -153,15 +171,14 @@ public sealed class TiledWatermarkEmbedder : IWatermarkEmbedder
     /// <summary>Scales the frame's strength down so its expected luma MSE stays within the distortion budget.</summary>
     private double BudgetScale(PerceptualMask mask)
     {
-        var sum = SumOfSquares(mask.Values);
-        var expectedMse = _options.Strength * _options.Strength * _fieldPower * sum / mask.Values.Length;
+        var expectedMse = _options.Strength * _options.Strength * WeightedSumOfSquares(mask.Values, _blockPower) / mask.Values.Length;
         if (expectedMse <= 0) return 1.0;
         return Math.Min(_options.BudgetBoostLimit, Math.Sqrt(_options.MaximumMeanSquaredError / expectedMse));
     }
 
-    /// <summary>Σ v² in double precision with a partial sum per SIMD lane (the order of the additions differs from one
-    /// at a time only in the last bits of the double).</summary>
-    private static double SumOfSquares(float[] values)
+    /// <summary>Σ vᵢ² wᵢ (a block's mask value squared times the pattern's power over that block) in double precision,
+    /// with a partial sum per SIMD lane.</summary>
+    private static double WeightedSumOfSquares(float[] values, float[] weights)
     {
         var lanes = Vector<float>.Count;
         Vector<double> a = Vector<double>.Zero, b = Vector<double>.Zero;
@@ -169,23 +186,54 @@ public sealed class TiledWatermarkEmbedder : IWatermarkEmbedder
         for (; i + lanes <= values.Length; i += lanes)
         {
             var v = new Vector<float>(values, i);
-            Vector.Widen(v * v, out var low, out var high);
+            Vector.Widen(v * v * new Vector<float>(weights, i), out var low, out var high);
             a += low;
             b += high;
         }
         double sum = Vector.Sum(a + b);
-        for (; i < values.Length; i++) sum += values[i] * values[i];
+        for (; i < values.Length; i++) sum += values[i] * values[i] * weights[i];
         return sum;
+    }
+
+    /// <summary>The pattern's mean square over each 4x4 block of the mask, from its even rows (edge blocks over the pixels
+    /// they have): with host feedback the cells' amplitudes differ, and which cells are strong follows the picture, so the
+    /// budget weighs each block's mask by the pattern under it rather than by the frame's average.</summary>
+    private void BlockPowers()
+    {
+        const int block = PerceptualMask.Block;
+        var bx = _mask!.BlocksX;
+        Array.Clear(_blockPower);
+        for (var y = 0; y < _height; y += 2)
+        {
+            var row = _field.AsSpan(y * _width, _width);
+            var target = _blockPower.AsSpan(y / block * bx, bx);
+            var x = 0;
+            for (; x + block <= _width; x += block)
+            {
+                var v = Vector128.Create(row.Slice(x, block));
+                target[x / block] += Vector128.Sum(v * v);
+            }
+            for (; x < _width; x++) target[x / block] += row[x] * row[x];
+        }
+        for (var b = 0; b < _blockPower.Length; b++)
+        {
+            var (col, line) = (b % bx, b / bx);
+            var w = Math.Min(block, _width - col * block);
+            var rows = (Math.Min(block, _height - line * block) + 1) / 2;
+            _blockPower[b] /= w * rows;
+        }
     }
 
     private void Prepare(int width, int height)
     {
         _width = width; _height = height;
-        _field = TileField.Render(_cellValues, width, height, _options.TilesPerHeight);
-        double power = 0;
-        foreach (var f in _field) power += f * f;
-        _fieldPower = power / _field.Length;
+        _tiles = new TileField(width, height, _options.TilesPerHeight);
+        _field = new float[width * height];
         _mask = new PerceptualMask(width, height, _options);
+        _blockPower = new float[_mask.BlocksX * _mask.BlocksY];
+        Array.Fill(_amplitudes, 1f);
+        RenderField();
+        _feedback = _options.HostCancellation > 0 ? new HostFeedback(width, height, _cellValues, _options) : null;
         _maskX0 = new int[width]; _maskX1 = new int[width]; _maskTx = new float[width];
         _upperRow = new float[width]; _lowerRow = new float[width];
         _rowMarked = new bool[_mask.BlocksY];
@@ -217,28 +265,53 @@ internal static class FrameGeometry
     }
 }
 
-/// <summary>Renders the smooth tile pattern (values in [-1, 1]) for a frame size.</summary>
-internal static class TileField
+/// <summary>Renders the smooth tile pattern (cell values joined by raised-cosine interpolation) for one frame size.
+/// Separable: each tile row of cells is interpolated across the width once, and every pixel row is a blend of two of
+/// those (SIMD); the axes are computed once.</summary>
+internal sealed class TileField
 {
-    public static float[] Render(float[] cellValues, int width, int height, double tilesPerHeight)
+    private readonly int _width, _height;
+    private readonly int[] _cx0, _cx1, _cy0, _cy1;
+    private readonly float[] _wx, _wy;
+    private readonly float[] _rows;
+
+    public TileField(int width, int height, double tilesPerHeight)
     {
+        _width = width; _height = height;
         var cellSize = height / tilesPerHeight / TileLayout.CellsPerSide;
-        var (cx0, cx1, wx) = Axis(width, cellSize);
-        var (cy0, cy1, wy) = Axis(height, cellSize);
-        var field = new float[width * height];
+        (_cx0, _cx1, _wx) = Axis(width, cellSize);
+        (_cy0, _cy1, _wy) = Axis(height, cellSize);
+        _rows = new float[TileLayout.CellsPerSide * width];
+    }
+
+    /// <summary>Renders <paramref name="cellValues"/> into <paramref name="field"/> (width x height).</summary>
+    public void Render(ReadOnlySpan<float> cellValues, float[] field)
+    {
         const int n = TileLayout.CellsPerSide;
-        for (var y = 0; y < height; y++)
+        var w = _width;
+        for (var r = 0; r < n; r++)
         {
-            var a = cy0[y] * n; var b = cy1[y] * n; var ty = wy[y];
-            for (var x = 0; x < width; x++)
+            var row = _rows.AsSpan(r * w, w);
+            var a = r * n;
+            for (var x = 0; x < w; x++)
             {
-                var tx = wx[x];
-                var top = cellValues[a + cx0[x]] * tx + cellValues[a + cx1[x]] * (1 - tx);
-                var bottom = cellValues[b + cx0[x]] * tx + cellValues[b + cx1[x]] * (1 - tx);
-                field[y * width + x] = top * ty + bottom * (1 - ty);
+                var tx = _wx[x];
+                row[x] = cellValues[a + _cx0[x]] * tx + cellValues[a + _cx1[x]] * (1 - tx);
             }
         }
-        return field;
+        var lanes = Vector<float>.Count;
+        for (var y = 0; y < _height; y++)
+        {
+            var top = _rows.AsSpan(_cy0[y] * w, w);
+            var bottom = _rows.AsSpan(_cy1[y] * w, w);
+            var target = field.AsSpan(y * w, w);
+            var ty = _wy[y];
+            var vty = new Vector<float>(ty);
+            var vuy = new Vector<float>(1 - ty);
+            var x = 0;
+            for (; x + lanes <= w; x += lanes) (new Vector<float>(top[x..]) * vty + new Vector<float>(bottom[x..]) * vuy).CopyTo(target[x..]);
+            for (; x < w; x++) target[x] = top[x] * ty + bottom[x] * (1 - ty);
+        }
     }
 
     /// <summary>For each pixel: the two neighbouring cell centres (mod tile) and the raised-cosine weight of the first.</summary>

@@ -38,6 +38,15 @@ public sealed record WatermarkOptions
     /// (1 = never strengthen; the budget still caps every frame).</summary>
     public double BudgetBoostLimit { get; init; } = 1.0;
 
+    /// <summary>Share λ of the picture's persistent push on each cell that the embedder cancels (informed embedding, see
+    /// <c>HostFeedback</c>): it reads its own marked frames and gives cells the picture works against more amplitude and
+    /// cells it already helps less. 0 turns the feedback off (every cell at amplitude 1).</summary>
+    public double HostCancellation { get; init; } = 1.0;
+
+    /// <summary>Largest amplitude of one cell under host feedback, relative to the plain pattern (the distortion
+    /// budget then scales the whole frame).</summary>
+    public double CellAmplitudeLimit { get; init; } = 2.0;
+
     /// <summary>Tiles per frame height: cell size = height / (TilesPerHeight x 17). Fewer tiles mean larger cells,
     /// a lower-frequency pattern that survives compression and downscaling better.</summary>
     public double TilesPerHeight { get; init; } = 5.0;
