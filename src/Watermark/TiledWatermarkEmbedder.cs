@@ -5,9 +5,10 @@ namespace Provenance.Watermark;
 
 /// <summary>
 /// The classical embedder: adds the keyed, payload-modulated tile pattern to luma, scaled by the perceptual mask.
-/// The pattern is the same in every frame, so frame drops, rate changes and reordering cannot desynchronise it.
-/// Per frame it costs one pass for the mask (4x4 block statistics) and one pass to add the pattern; the pattern
-/// field is rendered once per frame size.
+/// Every frame carries the same cells with the same signs, so frame drops, rate changes and reordering cannot
+/// desynchronise it; with host feedback (<see cref="HostFeedback"/>) the cells' amplitudes follow the picture slowly.
+/// Per frame it costs one pass for the mask (4x4 block statistics) and one pass to add the pattern; the pattern field is
+/// rendered once per frame size and again when the feedback moves the amplitudes (at most every 8th frame).
 /// </summary>
 public sealed class TiledWatermarkEmbedder : IWatermarkEmbedder
 {
