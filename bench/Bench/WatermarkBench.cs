@@ -7,7 +7,7 @@ namespace Provenance.Bench;
 
 /// <summary>
 /// `bench/run.sh watermark [--clips N] [--seconds S] [--attacks platform|videoseal|all|a,b,c] [--null-keys K] [--out DIR]`
-/// (or `--speed-only`, see <see cref="ExtractionSpeedAsync"/>):
+/// (or `--speed-only`, see <see cref="ExtractionSpeedAsync"/>; or `--reread`, see <see cref="RereadAsync"/>):
 /// marks a corpus (real footage from Debian's opencv-doc and ffmpeg synthetic sources, alternating 720p and 1080p),
 /// encodes marked and unmarked copies at x264 CRF 23, runs the attack suites, and reports per attack the exact-payload
 /// recovery rate and mean bit accuracy of the 64 payload bits; PSNR-Y/SSIM of marked vs unmarked encodes, next to a
@@ -37,6 +37,7 @@ internal static partial class WatermarkBench
         var options = OptionsFrom(args);
         if (args.Contains("--speed-only")) return await ExtractionSpeedAsync(args, key, options, ct);
         var corpus = Corpus(clips, work, StringArg(args, "--corpus", ""), IntArg(args, "--height", 0));
+        if (args.Contains("--reread")) return await RereadAsync(args, corpus, work, key, options, nullKeys, extraNullSegments, ct);
         BenchOutput.Progress($"corpus: {corpus.Count} clips x {seconds} s; attacks: {attackSet}; work folder {work}");
         BenchOutput.Progress($"full attack suites (platform + Video Seal protocol) on the first {fullClips} clips");
         var corePlatform = SelectAttacks(WatermarkAttacks.Platform, attackSet, "platform");
@@ -49,8 +50,7 @@ internal static partial class WatermarkBench
         (double ChangedFraction, int MaxChange, double Psnr)? gradient = null;
         var bitrate = new List<double>();
         double markSeconds = 0, plainSeconds = 0, markedSeconds = 0;
-        var falsePositives = 0; var nullReads = 0; var minNullP = 1.0;
-        var wrongKeyReads = 0; var wrongKeyHits = 0;
+        var nulls = new NullReads();
 
         for (var i = 0; i < corpus.Count; i++)
         {
@@ -118,26 +118,12 @@ internal static partial class WatermarkBench
             }
 
             // False positives: 1 s windows of the unmarked encode under the right key; the marked encode under random keys.
-            var plainFrames = await AnalysisFramesAsync(plain, new TiledWatermarkExtractor(key, options).PreferredAnalysis, ct);
-            foreach (var window in Windows(plainFrames, 1.0))
-            {
-                var r = Extract(new TiledWatermarkExtractor(key, options), plainFrames, window);
-                nullReads++; minNullP = Math.Min(minNullP, r.PValue);
-                if (r.Found) falsePositives++;
-            }
-            var markedFrames = await AnalysisFramesAsync(marked, new TiledWatermarkExtractor(key, options).PreferredAnalysis, ct);
-            for (var k = 0; k < nullKeys; k++)
-            {
-                var r = Extract(new TiledWatermarkExtractor(WatermarkKey.Generate(), options), markedFrames, (0, markedFrames.Frames.Count));
-                wrongKeyReads++; minNullP = Math.Min(minNullP, r.PValue);
-                if (r.Found) wrongKeyHits++;
-            }
+            await nulls.ReadAsync(plain, marked, key, options, nullKeys, ct);
             await File.WriteAllTextAsync(Path.Combine(outDir, "partial.json"), BenchOutput.ToJson(Summary()), ct);
-            BenchOutput.Progress($"    null reads so far {nullReads} ({falsePositives} found), wrong-key reads {wrongKeyReads} ({wrongKeyHits} found), min p {minNullP:g3}");
         }
 
-        var (extraReads, extraHits, extraMinP) = await UnmarkedSegmentsAsync(key, options, extraNullSegments - nullReads, work, ct);
-        nullReads += extraReads; falsePositives += extraHits; minNullP = Math.Min(minNullP, extraMinP);
+        var (extraReads, extraHits, extraMinP) = await UnmarkedSegmentsAsync(key, options, extraNullSegments - nulls.Reads, work, ct);
+        nulls.Reads += extraReads; nulls.Found += extraHits; nulls.MinP = Math.Min(nulls.MinP, extraMinP);
         gradient = await GradientScreenshotsAsync(key, options, outDir, ct);
         PrintTable(recovered, bitAccuracy);
         var summary = Summary();
@@ -182,13 +168,13 @@ internal static partial class WatermarkBench
             ["recovery"] = recovered.ToDictionary(kv => kv.Key, kv => (object?)Math.Round(kv.Value.Count(b => b) / (double)kv.Value.Count, 4)),
             ["recovery_clips"] = recovered.ToDictionary(kv => kv.Key, kv => (object?)kv.Value.Count),
             ["bit_accuracy"] = bitAccuracy.ToDictionary(kv => kv.Key, kv => (object?)Math.Round(kv.Value.Average(), 4)),
-            ["false_positives"] = falsePositives + wrongKeyHits,
-            ["unmarked_segment_reads"] = nullReads,
+            ["false_positives"] = nulls.Found + nulls.WrongKeyFound,
+            ["unmarked_segment_reads"] = nulls.Reads,
             ["unmarked_segment_seconds"] = 1.0,
-            ["unmarked_false_positives"] = falsePositives,
-            ["wrong_key_reads"] = wrongKeyReads,
-            ["wrong_key_false_positives"] = wrongKeyHits,
-            ["null_p_value_min"] = minNullP,
+            ["unmarked_false_positives"] = nulls.Found,
+            ["wrong_key_reads"] = nulls.WrongKeyReads,
+            ["wrong_key_false_positives"] = nulls.WrongKeyFound,
+            ["null_p_value_min"] = nulls.MinP,
             ["embed_overhead_ratio"] = Round((markedSeconds - plainSeconds) / plainSeconds, 4),
             ["embed_cpu_ratio"] = Round(markSeconds / plainSeconds, 4),
             ["options"] = options.ToString(),
