@@ -10,10 +10,10 @@ public sealed partial class TiledWatermarkExtractor
     /// <summary>Sync hypotheses (the best shift of each of the best-scoring scales) that are decoded.</summary>
     internal const int SyncCandidates = 6;
 
-    /// <summary>Pilot score from which a hypothesis's list goes on to <see cref="PayloadCodec.DeepListSize"/> words:
-    /// high enough that the deep lists of all hypotheses together add about 0.3 words' worth (0.3 · 2^-32) to the
-    /// p-value of the default search.</summary>
-    internal const double DeepListMinimumScore = 6.7;
+    /// <summary>H = 1 + 1/2 + … + 1/<see cref="PayloadCodec.DeepListSize"/> (≈ 7.51): a word found at rank r of a list is
+    /// charged r·H times the pilots' tail, so rank r holds a share 1/(r·H) of the false-alarm budget and the shares of all
+    /// ranks add up to one (see the p-value in <see cref="Result"/>).</summary>
+    internal static readonly double RankCharge = Enumerable.Range(1, PayloadCodec.DeepListSize).Sum(r => 1.0 / r);
 
     public WatermarkDetection Result()
     {
@@ -60,20 +60,25 @@ public sealed partial class TiledWatermarkExtractor
         var singleWord = false;
         double energy = 0;
         var bestFull = double.NegativeInfinity;
-        // (3) Where a hypothesis's pilots leave no doubt that a mark is there (z ≥ DeepListMinimumScore) but no word of
-        // the short lists checks, its data cells usually carry a few strong, consistent errors (host content or the
-        // codec working against the same cells in every frame, so more frames do not help): its list goes on to
-        // DeepListSize words.
-        foreach (var listSize in new[] { PayloadCodec.ListSize, PayloadCodec.DeepListSize })
+        // (3) Where a hypothesis's pilots leave little doubt that a mark is there but no word of the short lists
+        // checks, its data cells usually carry a few strong, consistent errors (host content or the codec working
+        // against the same cells in every frame, so more frames do not help): its list goes on, as deep as its pilot
+        // score lets the p-value stay within the threshold (up to DeepListSize words). A hypothesis whose pilots are too
+        // weak for even its first word is not decoded at all, except the best one, for way (1) and the candidate.
+        var permitted = candidates.Select(h => PermittedListSize(h.Score, hypotheses, _options.PValueThreshold)).ToArray();
+        var chosenRank = 0;
+        for (var pass = 0; pass < 2 && !checkPasses; pass++)
         {
-            foreach (var h in candidates)
+            for (var i = 0; i < candidates.Count; i++)
             {
-                var deep = listSize > PayloadCodec.ListSize;
-                if (deep && h.Score < DeepListMinimumScore) continue;
+                var h = candidates[i];
+                var first = i == 0 && pass == 0;
+                var listSize = pass == 0 ? Math.Min(PayloadCodec.ListSize, permitted[i]) : permitted[i];
+                if (first) listSize = Math.Max(1, listSize);
+                if (listSize < 1 || (pass == 1 && listSize <= PayloadCodec.ListSize)) continue;
                 Fold(total, PeriodFor(h.Scale), folded);
                 SumCells(folded, h.Orientation, cellSums);
                 var e = ReadDataCells(cellSums, dataOffsets, h, soft);
-                var first = h == candidates[0] && !deep;
                 if (first) energy = e;
                 if (h.Score <= 0 || e <= 1e-12) continue;
                 var (payload, ok, rank) = _codec.DecodeList(soft, listSize);
@@ -84,10 +89,10 @@ public sealed partial class TiledWatermarkExtractor
                     (best, candidate, checkPasses, singleWord) = (h, payload, true, true);
                     break;
                 }
+                if (rank >= permitted[i]) continue;
                 var full = FullScore(cellSums, pilotOffsets, pilotSigns, soft, _codec.Encode(payload), h);
-                if (full > bestFull) { bestFull = full; best = h; candidate = payload; checkPasses = true; energy = e; }
+                if (full > bestFull) { bestFull = full; best = h; candidate = payload; checkPasses = true; energy = e; chosenRank = rank + 1; }
             }
-            if (checkPasses) break;
         }
         var syncScore = best.Score > 0 && double.IsFinite(best.Score) ? best.Score : 0;
 
@@ -104,16 +109,18 @@ public sealed partial class TiledWatermarkExtractor
         }
 
         // p-value, under "no mark of this key" (the keyed signs are independent of the content, the check is an HMAC):
-        // a hypothesis h's pilot statistic exceeds z with probability ≤ exp(-z²/2) (Hoeffding), independently of the
-        // words its data cells decode to (disjoint cells, independent signs), and a word offered to the check passes
-        // with probability 2^-32. Way (1) offers one word at the single best hypothesis: P(way 1 with pilots ≥ z) ≤
-        // 2^-32 · min(1, M · exp(-z²/2)). The list ways offer L(z_h) words at a decoded hypothesis h whose pilots
-        // reach z_h: ListSize, or DeepListSize from z_D = DeepListMinimumScore. By the union over all M hypotheses,
-        // at most SyncCandidates of them decoded, P(a list-way word passes at pilots ≥ z) ≤ 2^-32 ·
-        // [min(SyncCandidates · ListSize, ListSize · M · exp(-z²/2)) + min(SyncCandidates · (DeepListSize − ListSize),
-        // (DeepListSize − ListSize) · M · exp(-max(z, z_D)²/2))]. A list-way detection is ranked below any way (1)
-        // detection, so its p adds way (1)'s 2^-32. Found needs p ≤ 1e-9: way (1) always, the list ways when z ≥ 5.64.
-        var pValue = DetectionPValue(syncScore, hypotheses, !checkPasses ? null : singleWord);
+        // a hypothesis h's pilot statistic reaches z with probability ≤ T(z) (RademacherTail.Bound), independently of
+        // the words its data cells decode to (disjoint cells, independent signs), and a word offered to the check
+        // passes with probability q = 2^-32. Way (1) offers one word at the single best hypothesis: P(way 1 with pilots
+        // ≥ z) ≤ q · min(1, M · T(z)). The list ways: a word at rank r (1 = most likely) of a decoded hypothesis whose
+        // pilots reach z is charged p = q · (1 + r · H · min(S, M · T(z))), H = RankCharge, S = SyncCandidates (at most
+        // S hypotheses are decoded). Detection at level α through rank r needs min(S, M · T(z)) ≤ (α/q − 1)/(r · H),
+        // which, by the union over the M hypotheses, happens with probability ≤ q · (α/q − 1)/(r · H); over all ranks
+        // 1..DeepListSize that sums to (α − q), and with way (1)'s q to α. So p is a valid p-value whatever the list
+        // sizes; the lists only go as deep as a pass could still be within the threshold (PermittedListSize).
+        var pValue = !checkPasses ? PilotPValue(syncScore, hypotheses)
+            : singleWord ? SingleWordPValue(syncScore, hypotheses)
+            : ListWordPValue(syncScore, hypotheses, chosenRank);
         var found = checkPasses && pValue <= _options.PValueThreshold;
 
         var segments = SegmentEvidence(best, pilotOffsets, pilotSigns, folded, cellSums);
@@ -122,26 +129,30 @@ public sealed partial class TiledWatermarkExtractor
             candidate, best.Scale, segments, note) { Orientation = best.Orientation };
     }
 
-    /// <summary>Expected words, <paramref name="words"/> per decoded hypothesis, that hypotheses with pilots ≥
-    /// <paramref name="z"/> offer to the check: the union over the search, capped at the decoded hypotheses.</summary>
-    private static double ListWords(int words, double z, double hypotheses) =>
-        Math.Min(SyncCandidates * (double)words, words * hypotheses * Math.Exp(-z * z / 2));
+    /// <summary>p when no word passed the check: the pilots' tail over the <paramref name="hypotheses"/> searched.</summary>
+    internal static double PilotPValue(double z, double hypotheses) => Math.Min(1, hypotheses * RademacherTail.Bound(z));
 
-    /// <summary>The p-value above for pilot statistic <paramref name="z"/> over <paramref name="hypotheses"/> searched
-    /// hypotheses; <paramref name="singleWord"/>: null when no word passed the check (the pilots' tail alone), true for
-    /// way (1), false for the list ways (2) and (3).</summary>
-    internal static double DetectionPValue(double z, double hypotheses, bool? singleWord)
+    /// <summary>p of way (1): the Viterbi word of the best hypothesis passed the check.</summary>
+    internal static double SingleWordPValue(double z, double hypotheses) =>
+        PayloadCodec.CheckFalsePassProbability * PilotPValue(z, hypotheses);
+
+    /// <summary>p of a list-way detection: the word at <paramref name="rank"/> (1 = most likely) of a hypothesis whose
+    /// pilots reach <paramref name="z"/> passed the check.</summary>
+    internal static double ListWordPValue(double z, double hypotheses, int rank) =>
+        PayloadCodec.CheckFalsePassProbability * (1 + rank * RankCharge * DecodedTail(z, hypotheses));
+
+    /// <summary>The most words a hypothesis whose pilots reach <paramref name="z"/> may offer: the largest rank whose
+    /// pass would still have p ≤ <paramref name="threshold"/>, at most <see cref="PayloadCodec.DeepListSize"/> (0 when
+    /// not even the first word could).</summary>
+    internal static int PermittedListSize(double z, double hypotheses, double threshold)
     {
-        var tail = Math.Min(1, hypotheses * Math.Exp(-z * z / 2));
-        var q = PayloadCodec.CheckFalsePassProbability;
-        return singleWord switch
-        {
-            null => tail,
-            true => q * tail,
-            false => q * (1 + ListWords(PayloadCodec.ListSize, z, hypotheses)
-                + ListWords(PayloadCodec.DeepListSize - PayloadCodec.ListSize, Math.Max(z, DeepListMinimumScore), hypotheses)),
-        };
+        var ranks = (threshold / PayloadCodec.CheckFalsePassProbability - 1) / (RankCharge * DecodedTail(z, hypotheses));
+        return double.IsFinite(ranks) && ranks >= 1 ? (int)Math.Min(PayloadCodec.DeepListSize, Math.Floor(ranks * (1 - 1e-12))) : 0;
     }
+
+    /// <summary>Expected number of decoded hypotheses whose pilots reach z: the union over the search, capped at the
+    /// hypotheses decoded.</summary>
+    private static double DecodedTail(double z, double hypotheses) => Math.Min(SyncCandidates, hypotheses * RademacherTail.Bound(z));
 
     private List<WatermarkSegment> SegmentEvidence(SyncHypothesis best, (int Row, int Col)[] pilotOffsets, float[] pilotSigns,
         float[] folded, float[] cellSums)
@@ -153,7 +164,7 @@ public sealed partial class TiledWatermarkExtractor
             Fold(seg.Sum, period, folded);
             SumCells(folded, best.Orientation, cellSums);
             var z = ScoreAt(cellSums, pilotOffsets, pilotSigns, best.ShiftX, best.ShiftY);
-            var p = z > 0 ? Math.Exp(-z * z / 2) : 1.0;
+            var p = RademacherTail.Bound(z);
             var start = double.IsFinite(seg.Start) ? seg.Start : 0;
             var end = double.IsFinite(seg.End) ? seg.End : start;
             list.Add(new WatermarkSegment(start, end, z, p, seg.Frames));

@@ -1,27 +1,39 @@
 namespace Provenance.Watermark.Tests;
 
-/// <summary>The detection p-value's shape: what each way to a passing check may claim, and where the list path's pilot
-/// gate sits for the default search.</summary>
+/// <summary>The detection p-value's shape: what each way to a passing check may claim, how deep a hypothesis's list may
+/// go for its pilot score, and that the shares of all ranks stay within the budget.</summary>
 public sealed class DetectionPValueTests
 {
     private const double Threshold = 1e-9;
+    private static readonly double Q = PayloadCodec.CheckFalsePassProbability;
 
     // The default search: 286 scales (0.45-1.4 in steps of 0.4 %) x 2 orientations x 51² shifts.
     private static readonly double DefaultHypotheses = 286.0 * 2 * 51 * 51;
 
     private static IEnumerable<double> Scores() => Enumerable.Range(0, 1001).Select(i => i / 100.0);
 
+    /// <summary>The smallest score (on a 1e-4 grid) at which a pass at <paramref name="rank"/> is a detection.</summary>
+    private static double FirstDetectingScore(int rank, double hypotheses) =>
+        Enumerable.Range(0, 100_001).Select(i => i / 10_000.0)
+            .First(z => TiledWatermarkExtractor.ListWordPValue(z, hypotheses, rank) <= Threshold);
+
     [Fact]
     public void EveryWay_IsNonIncreasingInThePilotScore()
     {
-        foreach (var way in new bool?[] { null, true, false })
+        foreach (var way in new Func<double, double>[]
+        {
+            z => TiledWatermarkExtractor.PilotPValue(z, DefaultHypotheses),
+            z => TiledWatermarkExtractor.SingleWordPValue(z, DefaultHypotheses),
+            z => TiledWatermarkExtractor.ListWordPValue(z, DefaultHypotheses, 1),
+            z => TiledWatermarkExtractor.ListWordPValue(z, DefaultHypotheses, 1024),
+        })
         {
             var previous = double.PositiveInfinity;
             foreach (var z in Scores())
             {
-                var p = TiledWatermarkExtractor.DetectionPValue(z, DefaultHypotheses, way);
+                var p = way(z);
                 Assert.InRange(p, 0, 1);
-                Assert.True(p <= previous, $"way {way}: p rose from {previous:g3} to {p:g3} at z {z}");
+                Assert.True(p <= previous, $"p rose from {previous:g3} to {p:g3} at z {z}");
                 previous = p;
             }
         }
@@ -32,68 +44,78 @@ public sealed class DetectionPValueTests
     {
         foreach (var z in Scores())
         {
-            var p = TiledWatermarkExtractor.DetectionPValue(z, DefaultHypotheses, true);
-            Assert.True(p <= PayloadCodec.CheckFalsePassProbability, $"z {z}: p {p:g3}");
+            var p = TiledWatermarkExtractor.SingleWordPValue(z, DefaultHypotheses);
+            Assert.True(p <= Q, $"z {z}: p {p:g3}");
             Assert.True(p <= Threshold);
         }
     }
 
     [Fact]
-    public void ListPath_NeverClaimsLessThanTheSingleWordFloor_NorMoreThanEveryWordOffered()
-    {
-        var q = PayloadCodec.CheckFalsePassProbability;
-        foreach (var z in Scores())
-        {
-            var p = TiledWatermarkExtractor.DetectionPValue(z, DefaultHypotheses, false);
-            Assert.True(p > q, $"z {z}: p {p:g3} is below one word's chance");
-            Assert.True(p <= q * (1 + TiledWatermarkExtractor.SyncCandidates * PayloadCodec.DeepListSize) * (1 + 1e-12), $"z {z}: p {p:g3} exceeds every offered word");
-        }
-    }
-
-    [Fact]
-    public void ListPath_GateSitsWhereTheUnionOverHypothesesReachesTheBudget()
-    {
-        // Solve q · (1 + ListSize · M · exp(-z²/2) + deep) = 1e-9 for z, where deep = (DeepListSize − ListSize) · M ·
-        // exp(-z_D²/2) is what the deep lists of hypotheses with pilots ≥ z_D add, and find the first score on a fine
-        // grid that passes.
-        var q = PayloadCodec.CheckFalsePassProbability;
-        var zd = TiledWatermarkExtractor.DeepListMinimumScore;
-        var deep = (PayloadCodec.DeepListSize - PayloadCodec.ListSize) * DefaultHypotheses * Math.Exp(-zd * zd / 2);
-        Assert.InRange(deep, 0.05, 0.5);
-        var expected = Math.Sqrt(2 * Math.Log(PayloadCodec.ListSize * DefaultHypotheses / (Threshold / q - 1 - deep)));
-        var firstPassing = Enumerable.Range(0, 100_001).Select(i => i / 10_000.0)
-            .First(z => TiledWatermarkExtractor.DetectionPValue(z, DefaultHypotheses, false) <= Threshold);
-        Assert.InRange(firstPassing, expected - 1e-4, expected + 1e-4);
-        // Tighter than holding each way to half the budget with every list word of every decoded hypothesis counted
-        // (the gate before: 2 · 96 words → z ≥ 6.0).
-        Assert.InRange(firstPassing, 5.55, 5.7);
-        // Searching more hypotheses raises the gate.
-        var wider = Enumerable.Range(0, 100_001).Select(i => i / 10_000.0)
-            .First(z => TiledWatermarkExtractor.DetectionPValue(z, DefaultHypotheses * 2, false) <= Threshold);
-        Assert.True(wider > firstPassing);
-    }
-
-    [Fact]
-    public void ListPath_AboveTheDeepListScore_ChargesEveryDeepWordOfEveryHypothesisThatHigh()
-    {
-        var q = PayloadCodec.CheckFalsePassProbability;
-        var zd = TiledWatermarkExtractor.DeepListMinimumScore;
-        foreach (var z in new[] { zd, zd + 0.3, 8.0 })
-        {
-            var union = PayloadCodec.DeepListSize * DefaultHypotheses * Math.Exp(-z * z / 2);
-            Assert.Equal(q * (1 + union), TiledWatermarkExtractor.DetectionPValue(z, DefaultHypotheses, false), 1e-22);
-        }
-        // Below it, the deep lists (which only hypotheses at z_D or more get) still count, at z_D's tail.
-        var below = TiledWatermarkExtractor.DetectionPValue(zd - 0.5, DefaultHypotheses, false);
-        var shortOnly = q * (1 + PayloadCodec.ListSize * DefaultHypotheses * Math.Exp(-(zd - 0.5) * (zd - 0.5) / 2));
-        Assert.True(below > shortOnly * (1 + 1e-9), $"{below:g6} vs {shortOnly:g6}");
-    }
-
-    [Fact]
     public void WithoutAPassingCheck_ThePValueIsThePilotTailOverTheSearch()
     {
-        Assert.Equal(1.0, TiledWatermarkExtractor.DetectionPValue(0, DefaultHypotheses, null));
-        var z = 7.0;
-        Assert.Equal(DefaultHypotheses * Math.Exp(-z * z / 2), TiledWatermarkExtractor.DetectionPValue(z, DefaultHypotheses, null), 12);
+        Assert.Equal(1.0, TiledWatermarkExtractor.PilotPValue(0, DefaultHypotheses));
+        foreach (var z in new[] { 6.0, 7.0, 8.0 })
+            Assert.Equal(DefaultHypotheses * RademacherTail.Bound(z), TiledWatermarkExtractor.PilotPValue(z, DefaultHypotheses), 1e-3 * DefaultHypotheses * RademacherTail.Bound(z));
+    }
+
+    [Fact]
+    public void ListWord_IsChargedItsRankTimesTheHarmonicNumberTimesTheDecodedTail()
+    {
+        var h = Enumerable.Range(1, PayloadCodec.DeepListSize).Sum(r => 1.0 / r);
+        Assert.Equal(h, TiledWatermarkExtractor.RankCharge, 12);
+        foreach (var z in new[] { 4.0, 5.5, 6.2, 7.5 })
+            foreach (var rank in new[] { 1, 16, 300, 1024 })
+            {
+                var decoded = Math.Min(TiledWatermarkExtractor.SyncCandidates, DefaultHypotheses * RademacherTail.Bound(z));
+                var expected = Q * (1 + rank * h * decoded);
+                Assert.Equal(expected, TiledWatermarkExtractor.ListWordPValue(z, DefaultHypotheses, rank), expected * 1e-12);
+                // Never below one word's chance, and a deeper rank never claims more.
+                Assert.True(TiledWatermarkExtractor.ListWordPValue(z, DefaultHypotheses, rank) > Q);
+                Assert.True(TiledWatermarkExtractor.ListWordPValue(z, DefaultHypotheses, rank + 1) > TiledWatermarkExtractor.ListWordPValue(z, DefaultHypotheses, rank));
+            }
+    }
+
+    [Fact]
+    public void RankShares_AddUpToTheBudget()
+    {
+        // A pass at rank r is a detection at level α when min(S, M·T(z)) ≤ (α/q − 1)/(r·H); by the union over the
+        // hypotheses that has probability ≤ q·(α/q − 1)/(r·H). Over every rank a list may reach, plus way (1)'s q, the
+        // false-alarm probability must not exceed α.
+        var total = Q + Enumerable.Range(1, PayloadCodec.DeepListSize)
+            .Sum(r => Q * (Threshold / Q - 1) / (r * TiledWatermarkExtractor.RankCharge));
+        Assert.InRange(total, Threshold * (1 - 1e-9), Threshold * (1 + 1e-9));
+    }
+
+    [Fact]
+    public void PermittedListSize_IsTheDeepestRankWithinTheThreshold()
+    {
+        foreach (var z in Enumerable.Range(400, 301).Select(i => i / 100.0))
+        {
+            var size = TiledWatermarkExtractor.PermittedListSize(z, DefaultHypotheses, Threshold);
+            Assert.InRange(size, 0, PayloadCodec.DeepListSize);
+            if (size > 0) Assert.True(TiledWatermarkExtractor.ListWordPValue(z, DefaultHypotheses, size) <= Threshold, $"z {z}: rank {size} exceeds the threshold");
+            if (size < PayloadCodec.DeepListSize)
+                Assert.True(TiledWatermarkExtractor.ListWordPValue(z, DefaultHypotheses, size + 1) > Threshold, $"z {z}: rank {size + 1} would still pass");
+        }
+        // Unmarked content's best pilots (z 4-5) decode nothing on the list ways; strong pilots get the whole deep list.
+        Assert.Equal(0, TiledWatermarkExtractor.PermittedListSize(4.8, DefaultHypotheses, Threshold));
+        Assert.Equal(PayloadCodec.DeepListSize, TiledWatermarkExtractor.PermittedListSize(6.5, DefaultHypotheses, Threshold));
+        Assert.Equal(0, TiledWatermarkExtractor.PermittedListSize(double.NaN, DefaultHypotheses, Threshold));
+    }
+
+    [Fact]
+    public void ListPath_ReachesLowerScoresThanTheFixedListsDid()
+    {
+        // Before: 16 words from z 5.64 and 1,024 from z 6.7 (Hoeffding's tail, the deep lists gated at a fixed score).
+        // Now the first word may pass from about 5.21, the 16th from about 5.71 and the 1,024th from about 6.38.
+        var first = FirstDetectingScore(1, DefaultHypotheses);
+        var sixteenth = FirstDetectingScore(PayloadCodec.ListSize, DefaultHypotheses);
+        var deepest = FirstDetectingScore(PayloadCodec.DeepListSize, DefaultHypotheses);
+        Assert.InRange(first, 5.15, 5.3);
+        Assert.InRange(sixteenth, 5.6, 5.8);
+        Assert.InRange(deepest, 6.3, 6.45);
+        Assert.True(first < sixteenth && sixteenth < deepest);
+        // Searching more hypotheses raises every rank's score.
+        Assert.True(FirstDetectingScore(PayloadCodec.ListSize, DefaultHypotheses * 2) > sixteenth);
     }
 }
