@@ -335,7 +335,7 @@ public sealed partial class TiledWatermarkExtractor
         return best;
     }
 
-    /// <summary>Normalised pilot correlation Σ wᵢvᵢ / √Σ vᵢ²: under no mark P(Z ≥ z) ≤ exp(-z²/2) (Hoeffding).</summary>
+    /// <summary>Normalised pilot correlation Σ wᵢvᵢ / √Σ vᵢ²: under no mark P(Z ≥ z) ≤ RademacherTail.Bound(z).</summary>
     private static double ScoreAt(float[] cellSums, (int Row, int Col)[] offsets, float[] signs, int sx, int sy)
     {
         double s = 0, e = 0;

@@ -4,8 +4,8 @@ namespace Provenance.Watermark;
 /// The classical extractor. Each frame is downscaled to the analysis height, high-passed, normalised by local
 /// contrast and summed into per-segment evidence planes. <see cref="Result"/> searches tile scale and shift
 /// (re-synchronising after resizing and cropping), reads pilots and payload cells, decodes the code and computes
-/// a p-value that holds for unmarked video whatever its content (Hoeffding bound over the keyed cell signs,
-/// Bonferroni over every hypothesis).
+/// a p-value that holds for unmarked video whatever its content (<see cref="RademacherTail"/> over the keyed cell
+/// signs, a union over every hypothesis, each rank of a decoded list charged its share).
 /// </summary>
 public sealed partial class TiledWatermarkExtractor : IWatermarkExtractor
 {
