@@ -46,7 +46,7 @@ public sealed partial class TiledWatermarkExtractor
         }
         var hypotheses = (double)scales.Count * orientations.Count * FoldSide * FoldSide;
 
-        // Two ways to a passing check. (1) The Viterbi word at the pilots' best hypothesis, as a single word. (2) Near
+        // Three ways to a passing check. (1) The Viterbi word at the pilots' best hypothesis, as a single word. (2) Near
         // the detection limit the pilots' best hypothesis is often a neighbour of the true scale, where cells far from
         // the centre are misaligned, and the most likely word is often wrong only in a few check bits; so the few best
         // hypotheses are each list-decoded and, among those whose check verifies, the one whose pilots and decoded
@@ -60,11 +60,11 @@ public sealed partial class TiledWatermarkExtractor
         var singleWord = false;
         double energy = 0;
         var bestFull = double.NegativeInfinity;
-        // (3) Where a hypothesis's pilots leave little doubt that a mark is there but no word of the short lists
-        // checks, its data cells usually carry a few strong, consistent errors (host content or the codec working
-        // against the same cells in every frame, so more frames do not help): its list goes on, as deep as its pilot
-        // score lets the p-value stay within the threshold (up to DeepListSize words). A hypothesis whose pilots are too
-        // weak for even its first word is not decoded at all, except the best one, for way (1) and the candidate.
+        // (3) Where a hypothesis's pilots make a mark likely but no word of the short lists (up to ListSize) checks,
+        // its data cells usually carry a few strong, consistent errors (host content or the codec working against the
+        // same cells in every frame, so more frames do not help): its list goes on, as deep as its pilot score lets
+        // the p-value stay within the threshold (up to DeepListSize words). A hypothesis whose pilots are too weak for
+        // even its first word is not decoded at all, except the best one, for way (1) and the candidate.
         var permitted = candidates.Select(h => PermittedListSize(h.Score, hypotheses, _options.PValueThreshold)).ToArray();
         var chosenRank = 0;
         for (var pass = 0; pass < 2 && !checkPasses; pass++)
