@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Numerics;
 
 namespace Provenance.Watermark;
@@ -89,7 +90,7 @@ public sealed partial class TiledWatermarkExtractor
                     (best, candidate, checkPasses, singleWord) = (h, payload, true, true);
                     break;
                 }
-                if (rank >= permitted[i]) continue;
+                Debug.Assert(rank < permitted[i], "a list never goes deeper than its hypothesis's pilots permit");
                 var full = FullScore(cellSums, pilotOffsets, pilotSigns, soft, _codec.Encode(payload), h);
                 if (full > bestFull) { bestFull = full; best = h; candidate = payload; checkPasses = true; energy = e; chosenRank = rank + 1; }
             }
