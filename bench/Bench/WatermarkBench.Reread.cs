@@ -7,14 +7,16 @@ internal static partial class WatermarkBench
 {
     /// <summary>
     /// `--reread`: reads again, with the options given now, what an earlier run left in the work folder: each clip's
-    /// attacked copies (`c{i}.{attack}.*`, the attacks named by `--attacks`), its unmarked encode in 1 s windows and its
+    /// attacked copies (`c{i}.{attack}.*`, the attacks of both suites named by `--attacks`), its unmarked encode in 1 s windows and its
     /// marked encode under `--null-keys` random keys, plus `--null-segments` unmarked windows beyond the corpus. Nothing
     /// is marked or encoded again, so a change to the extractor is measured on exactly the files the run read.
     /// </summary>
     private static async Task<Dictionary<string, object?>> RereadAsync(string[] args, List<CorpusClip> corpus, string work,
         WatermarkKey key, WatermarkOptions options, int nullKeys, int extraNullSegments, CancellationToken ct)
     {
-        var attacks = SelectAttacks(WatermarkAttacks.Platform, StringArg(args, "--attacks", CoreAttacks), "platform");
+        var selection = StringArg(args, "--attacks", CoreAttacks);
+        var attacks = SelectAttacks(WatermarkAttacks.Platform, selection, "platform")
+            .Concat(SelectAttacks(WatermarkAttacks.VideoSealProtocol, selection, "videoseal")).ToList();
         var recovered = new Dictionary<string, List<bool>>();
         var bitAccuracy = new Dictionary<string, List<double>>();
         var nulls = new NullReads();
