@@ -105,6 +105,7 @@ internal static partial class WatermarkBench
                 nameof(WatermarkOptions.TilesPerHeight) => options with { TilesPerHeight = v },
                 nameof(WatermarkOptions.HostCancellation) => options with { HostCancellation = v },
                 nameof(WatermarkOptions.CellAmplitudeLimit) => options with { CellAmplitudeLimit = v },
+                nameof(WatermarkOptions.FeedbackRegions) => options with { FeedbackRegions = (int)v },
                 _ => throw new ArgumentException($"unknown option {kv[0]}"),
             };
         }

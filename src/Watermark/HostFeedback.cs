@@ -15,6 +15,11 @@ namespace Provenance.Watermark;
 /// shrunk by how much of the averaged push is noise from frame-to-frame change rather than push that stays, so moving
 /// content is not chased. The pattern's power is unchanged, and the frame's distortion budget weighs the mask by the
 /// pattern under each block, so the distortion is too.
+///
+/// All of this is done per region (<see cref="FeedbackRegions"/>): each region's copies of the cells are summed, weighed
+/// and given amplitudes of their own. A crop reads only the tiles it keeps; with one set of amplitudes for the whole
+/// frame, those were tuned to a push the crop no longer has. With the centre and the ring around it tuned apart, a
+/// centred crop that keeps the centre keeps its cancellation, and the whole frame, their sum, keeps both.
 /// </summary>
 internal sealed class HostFeedback
 {
@@ -32,12 +37,14 @@ internal sealed class HostFeedback
     private readonly float[] _evidence;
     private readonly int[] _columnCell, _rowCell;
     private readonly float[] _cellValues;
-    private readonly double[] _cellSums = new double[TileLayout.Cells];
-    private readonly double[] _host = new double[TileLayout.Cells];
+    private readonly int _regions;
+    private readonly double[] _columnDistance, _rowDistance;
+    private readonly double[] _cellSums;
+    private readonly double[] _host;
     private readonly double[] _wanted = new double[TileLayout.Cells];
     private readonly float[] _target = new float[TileLayout.Cells];
     private readonly double _cancellation, _limit;
-    private double _gain, _moved;
+    private readonly double[] _gain, _moved;
     private long _frames, _measured;
 
     public HostFeedback(int width, int height, float[] cellValues, WatermarkOptions options)
@@ -50,10 +57,18 @@ internal sealed class HostFeedback
         var cellSize = height / options.TilesPerHeight / TileLayout.CellsPerSide;
         _columnCell = CellOfPixel(_filter.Width, (double)width / _filter.Width, cellSize);
         _rowCell = CellOfPixel(_filter.Height, (double)height / _filter.Height, cellSize);
+        _regions = FeedbackRegions.Count(options);
+        _columnDistance = Enumerable.Range(0, _filter.Width).Select(x => FeedbackRegions.Distance(x, _filter.Width)).ToArray();
+        _rowDistance = Enumerable.Range(0, _filter.Height).Select(y => FeedbackRegions.Distance(y, _filter.Height)).ToArray();
+        _cellSums = new double[_regions * TileLayout.Cells];
+        _host = new double[_regions * TileLayout.Cells];
+        _gain = new double[_regions];
+        _moved = new double[_regions];
     }
 
-    /// <summary>Observes a marked frame (marked with <paramref name="amplitudes"/>); every <see cref="MeasureEvery"/>th
-    /// frame it is measured and the amplitudes updated. True when they changed enough to re-render the pattern.</summary>
+    /// <summary>Observes a marked frame (marked with <paramref name="amplitudes"/>, the cells' amplitudes region after
+    /// region); every <see cref="MeasureEvery"/>th frame it is measured and the amplitudes updated. True when they
+    /// changed enough to re-render the pattern.</summary>
     public bool Observe(ReadOnlySpan<byte> luma, int stride, float[] amplitudes)
     {
         if (_frames++ % MeasureEvery != 0) return false;
@@ -61,44 +76,56 @@ internal sealed class HostFeedback
         Array.Clear(_evidence);
         _filter.AddEvidence(_evidence);
         SumCells();
+        var first = _measured++ == 0;
+        var changed = false;
+        for (var region = 0; region < _regions; region++)
+            changed |= Update(region, amplitudes.AsSpan(region * TileLayout.Cells, TileLayout.Cells), first);
+        return changed;
+    }
 
+    /// <summary>Updates one region's running averages from the frame just summed and, from the second measurement on,
+    /// its cells' amplitudes; true when they changed enough to re-render.</summary>
+    private bool Update(int region, Span<float> amplitudes, bool first)
+    {
+        var sums = _cellSums.AsSpan(region * TileLayout.Cells, TileLayout.Cells);
+        var hosts = _host.AsSpan(region * TileLayout.Cells, TileLayout.Cells);
         // The mark's reading per unit of amplitude: the host's push is independent of the keyed signs, so Σ sᵢcᵢ / Σ aᵢ
         // estimates it without bias (weighting by aᵢ would not: the amplitudes follow the host).
         double signed = 0, total = 0;
         for (var i = 0; i < TileLayout.Cells; i++)
         {
-            signed += _cellValues[i] * _cellSums[i];
+            signed += _cellValues[i] * sums[i];
             total += amplitudes[i];
         }
         if (total <= 0) return false;
         var gain = signed / total;
-        var first = _measured++ == 0;
         var weight = first ? 1.0 : Smoothing;
-        _gain += weight * (gain - _gain);
+        _gain[region] += weight * (gain - _gain[region]);
         double moved = 0, held = 0;
         for (var i = 0; i < TileLayout.Cells; i++)
         {
-            var host = _cellSums[i] - gain * amplitudes[i] * _cellValues[i];
-            moved += (host - _host[i]) * (host - _host[i]);
-            _host[i] += weight * (host - _host[i]);
-            held += _host[i] * _host[i];
+            var host = sums[i] - gain * amplitudes[i] * _cellValues[i];
+            moved += (host - hosts[i]) * (host - hosts[i]);
+            hosts[i] += weight * (host - hosts[i]);
+            held += hosts[i] * hosts[i];
         }
         if (first) return false;
         // How much of the averaged push stays, and how much is the part that changes from frame to frame (which the
         // extractor's sum over frames averages away, and of which the average still carries a share): a push that changes
         // by d² per cell between measurements leaves about d² · Smoothing / 2 in the average. Cancellation is shrunk by
         // the share that stays.
-        _moved += (_measured == 2 ? 1.0 : Smoothing) * (moved / TileLayout.Cells - _moved);
-        var noise = _moved * Smoothing / 2;
+        _moved[region] += (_measured == 2 ? 1.0 : Smoothing) * (moved / TileLayout.Cells - _moved[region]);
+        var noise = _moved[region] * Smoothing / 2;
         var persistent = Math.Max(0, held / TileLayout.Cells - noise);
         var shrink = persistent + noise > 0 ? persistent / (persistent + noise) : 0;
-        if (_gain <= 0) return false;
+        var g = _gain[region];
+        if (g <= 0) return false;
 
         // How much to cancel, for a fixed power: with the persistent push r times the mark per cell, amplitudes
         // ∝ 1 − λ·sᵢhᵢ/g leave each cell a margin of 1 / ((√(1 + λ²r²) − λ)·r) marks per push. For r < 1 the push can be
         // cancelled outright (λ = 1/√(1 − r²)); above, the best λ is 1/(r·√(r² − 1)), which goes to 0 as the push
         // grows (on a picture pushing twice as hard as the mark, λ 0.29 gains 15 %, λ 1 loses 20 %).
-        var r2 = persistent / (_gain * _gain);
+        var r2 = persistent / (g * g);
         var lambda = Cancellation(r2, _cancellation) * shrink;
 
         // Redistribute, not add: the amplitudes keep a mean square of 1 (before the limit), so the pattern's power stays
@@ -106,7 +133,7 @@ internal sealed class HostFeedback
         double squares = 0;
         for (var i = 0; i < TileLayout.Cells; i++)
         {
-            var a = Math.Max(0, 1 - lambda * _cellValues[i] * _host[i] / _gain);
+            var a = Math.Max(0, 1 - lambda * _cellValues[i] * hosts[i] / g);
             _wanted[i] = a;
             squares += a * a;
         }
@@ -119,7 +146,7 @@ internal sealed class HostFeedback
             change = Math.Max(change, Math.Abs(_target[i] - amplitudes[i]));
         }
         if (change < RenderThreshold) return false;
-        _target.CopyTo(amplitudes, 0);
+        _target.CopyTo(amplitudes);
         return true;
     }
 
@@ -132,19 +159,23 @@ internal sealed class HostFeedback
         return Math.Min(cap, best);
     }
 
-    /// <summary>Sums the frame's evidence over each cell of the tile (every tile's copy of the cell together).</summary>
+    /// <summary>Sums the frame's evidence over each cell of the tile (every tile's copy of the cell together), per region.</summary>
     private void SumCells()
     {
         Array.Clear(_cellSums);
-        Span<double> row = stackalloc double[TileLayout.CellsPerSide];
+        const int n = TileLayout.CellsPerSide;
+        Span<double> row = stackalloc double[_regions * n];
         var w = _filter.Width;
         for (var y = 0; y < _filter.Height; y++)
         {
             row.Clear();
             var line = _evidence.AsSpan(y * w, w);
-            for (var x = 0; x < w; x++) row[_columnCell[x]] += line[x];
-            var offset = _rowCell[y] * TileLayout.CellsPerSide;
-            for (var c = 0; c < TileLayout.CellsPerSide; c++) _cellSums[offset + c] += row[c];
+            var dy = _rowDistance[y];
+            for (var x = 0; x < w; x++)
+                row[FeedbackRegions.Of(Math.Max(dy, _columnDistance[x]), _regions) * n + _columnCell[x]] += line[x];
+            var offset = _rowCell[y] * n;
+            for (var region = 0; region < _regions; region++)
+                for (var c = 0; c < n; c++) _cellSums[region * TileLayout.Cells + offset + c] += row[region * n + c];
         }
     }
 

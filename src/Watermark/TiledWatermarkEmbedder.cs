@@ -6,7 +6,8 @@ namespace Provenance.Watermark;
 /// <summary>
 /// The classical embedder: adds the keyed, payload-modulated tile pattern to luma, scaled by the perceptual mask.
 /// Every frame carries the same cells with the same signs, so frame drops, rate changes and reordering cannot
-/// desynchronise it; with host feedback (<see cref="HostFeedback"/>) the cells' amplitudes follow the picture slowly.
+/// desynchronise it; with host feedback (<see cref="HostFeedback"/>) the cells' amplitudes follow the picture slowly, one
+/// set per feedback region, cross-faded where the regions meet.
 /// Per frame it costs one pass for the mask (4x4 block statistics) and one pass to add the pattern; the pattern field is
 /// rendered once per frame size and again when the feedback moves the amplitudes (at most every 8th frame).
 /// </summary>
@@ -14,8 +15,11 @@ public sealed class TiledWatermarkEmbedder : IWatermarkEmbedder
 {
     private readonly WatermarkOptions _options;
     private readonly float[] _cellValues;
-    private readonly float[] _amplitudes = new float[TileLayout.Cells];
+    private readonly float[] _amplitudes;
     private readonly float[] _scaledCells = new float[TileLayout.Cells];
+    private readonly int _regions;
+    private float[] _regionField = [], _columnWeights = [];
+    private double[] _columnDistance = [];
     private int _width = -1, _height = -1;
     private TileField? _tiles;
     private float[] _field = [];
@@ -34,6 +38,8 @@ public sealed class TiledWatermarkEmbedder : IWatermarkEmbedder
         var layout = new TileLayout(key.DeriveSubkey(WatermarkSubkeys.Pattern));
         var codec = new PayloadCodec(key.DeriveSubkey(WatermarkSubkeys.Check));
         _cellValues = layout.CellValues(codec.Encode(payload));
+        _regions = FeedbackRegions.Count(_options);
+        _amplitudes = new float[_regions * TileLayout.Cells];
     }
 
     public void Embed(Span<byte> luma, int width, int height, int stride, long frameIndex)
@@ -87,12 +93,78 @@ public sealed class TiledWatermarkEmbedder : IWatermarkEmbedder
         if (_feedback is not null && _feedback.Observe(luma, stride, _amplitudes)) RenderField();
     }
 
-    /// <summary>Renders the pattern: each cell's ±1 value times its amplitude (all 1 without host feedback).</summary>
+    /// <summary>Renders the pattern: each cell's ±1 value times its amplitude (all 1 without host feedback); with
+    /// several feedback regions, each region's pattern cross-faded into its part of the frame.</summary>
     private void RenderField()
     {
-        for (var i = 0; i < TileLayout.Cells; i++) _scaledCells[i] = _cellValues[i] * _amplitudes[i];
-        _tiles!.Render(_scaledCells, _field);
+        if (_regions == 1)
+        {
+            for (var i = 0; i < TileLayout.Cells; i++) _scaledCells[i] = _cellValues[i] * _amplitudes[i];
+            _tiles!.Render(_scaledCells, _field);
+        }
+        else
+        {
+            Array.Clear(_field);
+            for (var region = 0; region < _regions; region++)
+            {
+                for (var i = 0; i < TileLayout.Cells; i++) _scaledCells[i] = _cellValues[i] * _amplitudes[region * TileLayout.Cells + i];
+                _tiles!.Render(_scaledCells, _regionField);
+                AddRegion(region);
+            }
+        }
         BlockPowers();
+    }
+
+    /// <summary>_field += (the region's weight) · _regionField. A pixel's distance from the centre is the larger of its
+    /// row's and its column's, so on each row the columns nearer the centre than the row itself (one span around the
+    /// middle) share the row's weight, and the others take their column's.</summary>
+    private void AddRegion(int region)
+    {
+        var columnWeights = _columnWeights.AsSpan(region * _width, _width);
+        for (var y = 0; y < _height; y++)
+        {
+            var dy = FeedbackRegions.Distance(y, _height);
+            var rowWeight = FeedbackRegions.Weight(dy, region, _regions);
+            var (from, to) = SpanWithin(dy);
+            var o = y * _width;
+            var field = _field.AsSpan(o, _width);
+            var source = _regionField.AsSpan(o, _width);
+            AddWeighted(field[..from], source[..from], columnWeights[..from]);
+            if (rowWeight != 0) AddScaled(field[from..to], source[from..to], rowWeight);
+            AddWeighted(field[to..], source[to..], columnWeights[to..]);
+        }
+    }
+
+    /// <summary>The columns [from, to) whose distance from the centre is at most <paramref name="d"/> (they form one
+    /// span, the distance falling towards the middle and rising after it).</summary>
+    private (int From, int To) SpanWithin(double d)
+    {
+        var middle = _width / 2;
+        int lo = 0, hi = middle;
+        while (lo < hi) { var m = (lo + hi) / 2; if (_columnDistance[m] <= d) hi = m; else lo = m + 1; }
+        var from = lo;
+        lo = middle; hi = _width;
+        while (lo < hi) { var m = (lo + hi) / 2; if (_columnDistance[m] > d) hi = m; else lo = m + 1; }
+        return (from, Math.Max(from, lo));
+    }
+
+    private static void AddWeighted(Span<float> target, ReadOnlySpan<float> source, ReadOnlySpan<float> weights)
+    {
+        var lanes = Vector<float>.Count;
+        var x = 0;
+        for (; x + lanes <= target.Length; x += lanes)
+            (new Vector<float>(target[x..]) + new Vector<float>(weights[x..]) * new Vector<float>(source[x..])).CopyTo(target[x..]);
+        for (; x < target.Length; x++) target[x] += weights[x] * source[x];
+    }
+
+    private static void AddScaled(Span<float> target, ReadOnlySpan<float> source, float weight)
+    {
+        var lanes = Vector<float>.Count;
+        var w = new Vector<float>(weight);
+        var x = 0;
+        for (; x + lanes <= target.Length; x += lanes)
+            (new Vector<float>(target[x..]) + w * new Vector<float>(source[x..])).CopyTo(target[x..]);
+        for (; x < target.Length; x++) target[x] += weight * source[x];
     }
 
     /// <summary>target[x] = strength · (blocks interpolated linearly between block centres at x).</summary>
@@ -230,6 +302,11 @@ public sealed class TiledWatermarkEmbedder : IWatermarkEmbedder
         _width = width; _height = height;
         _tiles = new TileField(width, height, _options.TilesPerHeight);
         _field = new float[width * height];
+        _regionField = _regions > 1 ? new float[width * height] : [];
+        _columnDistance = Enumerable.Range(0, width).Select(x => FeedbackRegions.Distance(x, width)).ToArray();
+        _columnWeights = new float[_regions * width];
+        for (var region = 0; region < _regions; region++)
+            for (var x = 0; x < width; x++) _columnWeights[region * width + x] = FeedbackRegions.Weight(_columnDistance[x], region, _regions);
         _mask = new PerceptualMask(width, height, _options);
         _blockPower = new float[_mask.BlocksX * _mask.BlocksY];
         Array.Fill(_amplitudes, 1f);

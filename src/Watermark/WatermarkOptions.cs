@@ -45,6 +45,11 @@ public sealed record WatermarkOptions
     /// cells it already helps less. 0 turns the feedback off (every cell at amplitude 1).</summary>
     public double HostCancellation { get; init; } = 1.0;
 
+    /// <summary>Regions whose cells host feedback tunes separately (see <c>FeedbackRegions</c>): 1 = the whole frame;
+    /// 2 = the centred 80 % of the width and height and the ring around it, so a crop of 10 % per side keeps exactly the
+    /// cancellation of the part it shows; 3 = also a centre of 55 %. Each region's cells cancel their own push.</summary>
+    public int FeedbackRegions { get; init; } = 2;
+
     /// <summary>Largest amplitude of one cell under host feedback, relative to the plain pattern (the distortion
     /// budget then scales the whole frame).</summary>
     public double CellAmplitudeLimit { get; init; } = 2.0;
