@@ -11,7 +11,10 @@ internal static class FeedbackRegions
     /// <summary>Half-width (in d) of the cross-fade between neighbouring regions' patterns.</summary>
     private const double Blend = 0.02;
 
-    public static int Count(WatermarkOptions options) => Math.Clamp(options.FeedbackRegions, 1, BoundsOf.Length - 1);
+    /// <summary>The regions in use: one when host feedback is off (every amplitude is 1 anyway, and the pattern is then
+    /// exactly the plain one).</summary>
+    public static int Count(WatermarkOptions options) =>
+        options.HostCancellation > 0 ? Math.Clamp(options.FeedbackRegions, 1, BoundsOf.Length - 1) : 1;
 
     /// <summary>Normalised distance from the centre of the pixel at <paramref name="i"/> along an axis of <paramref name="length"/>.</summary>
     public static double Distance(int i, int length) => Math.Abs(2 * (i + 0.5) / length - 1);

@@ -36,9 +36,10 @@ public sealed class FeedbackRegionsTests
     }
 
     [Fact]
-    public void OutOfRangeCounts_AreClampedToTheFormsThatExist()
+    public void OutOfRangeCounts_AreClampedToTheFormsThatExist_AndNoFeedbackMeansOneRegion()
     {
         Assert.Equal(1, FeedbackRegions.Count(WatermarkOptions.Default with { FeedbackRegions = 0 }));
         Assert.Equal(3, FeedbackRegions.Count(WatermarkOptions.Default with { FeedbackRegions = 9 }));
+        Assert.Equal(1, FeedbackRegions.Count(WatermarkOptions.Default with { HostCancellation = 0 }));
     }
 }
