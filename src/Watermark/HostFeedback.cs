@@ -38,7 +38,7 @@ internal sealed class HostFeedback
     private readonly int[] _columnCell, _rowCell;
     private readonly float[] _cellValues;
     private readonly int _regions;
-    private readonly double[] _columnDistance, _rowDistance;
+    private readonly int[] _columnRegion, _rowRegion;
     private readonly double[] _cellSums;
     private readonly double[] _host;
     private readonly double[] _wanted = new double[TileLayout.Cells];
@@ -58,8 +58,8 @@ internal sealed class HostFeedback
         _columnCell = CellOfPixel(_filter.Width, (double)width / _filter.Width, cellSize);
         _rowCell = CellOfPixel(_filter.Height, (double)height / _filter.Height, cellSize);
         _regions = FeedbackRegions.Count(options);
-        _columnDistance = Enumerable.Range(0, _filter.Width).Select(x => FeedbackRegions.Distance(x, _filter.Width)).ToArray();
-        _rowDistance = Enumerable.Range(0, _filter.Height).Select(y => FeedbackRegions.Distance(y, _filter.Height)).ToArray();
+        _columnRegion = RegionOfPixel(_filter.Width, _regions);
+        _rowRegion = RegionOfPixel(_filter.Height, _regions);
         _cellSums = new double[_regions * TileLayout.Cells];
         _host = new double[_regions * TileLayout.Cells];
         _gain = new double[_regions];
@@ -170,14 +170,18 @@ internal sealed class HostFeedback
         {
             row.Clear();
             var line = _evidence.AsSpan(y * w, w);
-            var dy = _rowDistance[y];
-            for (var x = 0; x < w; x++)
-                row[FeedbackRegions.Of(Math.Max(dy, _columnDistance[x]), _regions) * n + _columnCell[x]] += line[x];
+            // A pixel's distance from the centre is the larger of its row's and column's, and the region grows with it.
+            var rowRegion = _rowRegion[y];
+            for (var x = 0; x < w; x++) row[Math.Max(rowRegion, _columnRegion[x]) * n + _columnCell[x]] += line[x];
             var offset = _rowCell[y] * n;
             for (var region = 0; region < _regions; region++)
                 for (var c = 0; c < n; c++) _cellSums[region * TileLayout.Cells + offset + c] += row[region * n + c];
         }
     }
+
+    /// <summary>The feedback region of each analysis column (or row) on its own.</summary>
+    private static int[] RegionOfPixel(int length, int regions) =>
+        Enumerable.Range(0, length).Select(i => FeedbackRegions.Of(FeedbackRegions.Distance(i, length), regions)).ToArray();
 
     /// <summary>The tile column (or row) of the cell whose centre is nearest each analysis pixel's centre.</summary>
     private static int[] CellOfPixel(int length, double scale, double cellSize)
