@@ -71,23 +71,27 @@ public sealed class HostFeedbackTests
 
     private static async Task<WatermarkDetection> MarkCropAndReadAsync(string folder, ulong payload, WatermarkOptions options)
     {
-        var marked = Path.Combine(folder, $"still-regions-{options.FeedbackRegions}.mp4");
-        string[] still = ["-f", "lavfi", "-i", $"movie={RealFootage}:seek_point=2,loop=loop=-1:size=1,fps=24", "-t", "3"];
-        await ClipPipeline.TransformAsync(still, 1280, 720, 24, new TiledWatermarkEmbedder(Key, payload, options), MarkedClipsFixture.Encode,
-            marked, CancellationToken.None);
+        var (marked, _) = await MarkStillAsync(folder, payload, options);
         var attack = WatermarkAttacks.Get("crop_10pct");
-        var cropped = Path.Combine(folder, $"still-regions-{options.FeedbackRegions}.crop.{attack.Extension}");
+        var cropped = Path.Combine(folder, $"{Path.GetFileNameWithoutExtension(marked)}.crop.{attack.Extension}");
         await FfmpegCli.RunAsync("ffmpeg", ["-i", marked, .. attack.Arguments, "-an", "-y", cropped], CancellationToken.None);
         return await ClipPipeline.DetectAsync(cropped, new TiledWatermarkExtractor(Key, options), CancellationToken.None);
     }
 
     private static async Task<(WatermarkDetection Detection, double Psnr)> MarkAndReadAsync(string folder, ulong payload, WatermarkOptions options)
     {
+        var (marked, psnr) = await MarkStillAsync(folder, payload, options);
+        return (await ClipPipeline.DetectAsync(marked, new TiledWatermarkExtractor(Key, options), CancellationToken.None), psnr);
+    }
+
+    /// <summary>Marks the 3 s still (720p, x264 CRF 23); returns the file and the mark's PSNR against the unmarked frames.</summary>
+    private static async Task<(string Path, double Psnr)> MarkStillAsync(string folder, ulong payload, WatermarkOptions options)
+    {
         var measuring = new MeasuringEmbedder(new TiledWatermarkEmbedder(Key, payload, options));
         var marked = Path.Combine(folder, $"still-{options.HostCancellation}-{options.FeedbackRegions}.mp4");
         string[] still = ["-f", "lavfi", "-i", $"movie={RealFootage}:seek_point=2,loop=loop=-1:size=1,fps=24", "-t", "3"];
         await ClipPipeline.TransformAsync(still, 1280, 720, 24, measuring, MarkedClipsFixture.Encode, marked, CancellationToken.None);
-        return (await ClipPipeline.DetectAsync(marked, new TiledWatermarkExtractor(Key, options), CancellationToken.None), measuring.Psnr);
+        return (marked, measuring.Psnr);
     }
 
     /// <summary>The share of the push cancelled is the one that leaves each cell the largest margin for the mark's power:
