@@ -105,8 +105,7 @@ internal static partial class WatermarkBench
         CancellationToken ct)
     {
         var (w0, h0) = await ProbeSizeAsync(path, ct);
-        var h = Math.Min(h0, profile.Height);
-        var w = h == h0 ? w0 : Math.Max(2, (int)Math.Round((double)w0 * h / h0 / 2) * 2);
+        var (w, h) = profile.FrameSize(w0, h0);
         return await AnalysisFramesFromAsync(["-i", path], w, h, profile.FramesPerSecond, ct);
     }
 

@@ -81,7 +81,8 @@ internal static partial class WatermarkBench
         File.Move(tmp, path, overwrite: true);
     }
 
-    /// <summary>Applies `--option Name=Value[,Name=Value]` overrides to the watermark options (for exploring settings).</summary>
+    /// <summary>Applies `--option Name=Value[,Name=Value]` overrides to the watermark options (for exploring settings;
+    /// <c>SearchOrientations</c> takes the flags' numeric value, 51 for upright, mirrored and both quarter turns).</summary>
     private static WatermarkOptions OptionsFrom(string[] args)
     {
         var options = WatermarkOptions.Default;
@@ -106,6 +107,7 @@ internal static partial class WatermarkBench
                 nameof(WatermarkOptions.HostCancellation) => options with { HostCancellation = v },
                 nameof(WatermarkOptions.CellAmplitudeLimit) => options with { CellAmplitudeLimit = v },
                 nameof(WatermarkOptions.FeedbackRegions) => options with { FeedbackRegions = (int)v },
+                nameof(WatermarkOptions.SearchOrientations) => options with { SearchOrientations = (WatermarkOrientations)(int)v },
                 _ => throw new ArgumentException($"unknown option {kv[0]}"),
             };
         }

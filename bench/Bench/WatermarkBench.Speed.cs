@@ -29,8 +29,7 @@ internal static partial class WatermarkBench
         var profile = new TiledWatermarkExtractor(key, options).PreferredAnalysis;
         var input = file.Length > 0 ? Real(file, 0, seconds) : Lavfi(SpeedSource, seconds);
         var (w0, h0) = file.Length > 0 ? await ProbeSizeAsync(file, ct) : (1920, 1080);
-        var h = Math.Min(h0, profile.Height);
-        var w = h == h0 ? w0 : Math.Max(2, (int)Math.Round((double)w0 * h / h0 / 2) * 2);
+        var (w, h) = profile.FrameSize(w0, h0);
         var clip = await AnalysisFramesFromAsync(input, w, h, profile.FramesPerSecond, ct);
         if (clip.Frames.Count == 0) throw new InvalidOperationException("speed source decoded to no frames");
         var embedder = new TiledWatermarkEmbedder(key, PayloadBase, options);

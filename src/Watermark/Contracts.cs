@@ -43,23 +43,58 @@ public enum WatermarkOrientations
     /// <summary>Mirrored top to bottom (<c>vflip</c>).</summary>
     MirroredUpsideDown = 8,
 
-    All = Upright | Mirrored | UpsideDown | MirroredUpsideDown,
+    /// <summary>Turned a quarter clockwise (<c>transpose=clock</c>): a landscape clip shown upright on a phone held
+    /// sideways.</summary>
+    TurnedClockwise = 16,
+
+    /// <summary>Turned a quarter counter-clockwise (<c>transpose=cclock</c>).</summary>
+    TurnedCounterclockwise = 32,
+
+    /// <summary>Mirrored across the main diagonal, rows becoming columns (<c>transpose=cclock_flip</c>).</summary>
+    Transposed = 64,
+
+    /// <summary>Mirrored across the other diagonal (<c>transpose=clock_flip</c>).</summary>
+    AntiTransposed = 128,
+
+    /// <summary>The flips and the 180° turn, which keep the picture's shape.</summary>
+    Flips = Upright | Mirrored | UpsideDown | MirroredUpsideDown,
+
+    /// <summary>Every turn and flip of the square tile (the quarter turns swap width and height).</summary>
+    All = Flips | TurnedClockwise | TurnedCounterclockwise | Transposed | AntiTransposed,
 }
 
 public static class WatermarkOrientationNames
 {
-    /// <summary>The name reports and the CLI use: upright, mirrored, upside-down, mirrored-upside-down.</summary>
+    /// <summary>The name reports and the CLI use: upright, mirrored, upside-down, mirrored-upside-down,
+    /// turned-clockwise, turned-counterclockwise, transposed, anti-transposed.</summary>
     public static string Name(this WatermarkOrientations orientation) => orientation switch
     {
         WatermarkOrientations.Mirrored => "mirrored",
         WatermarkOrientations.UpsideDown => "upside-down",
         WatermarkOrientations.MirroredUpsideDown => "mirrored-upside-down",
+        WatermarkOrientations.TurnedClockwise => "turned-clockwise",
+        WatermarkOrientations.TurnedCounterclockwise => "turned-counterclockwise",
+        WatermarkOrientations.Transposed => "transposed",
+        WatermarkOrientations.AntiTransposed => "anti-transposed",
         _ => "upright",
     };
 }
 
-/// <summary>What an extractor wants to be fed: luma frames scaled to this height (aspect kept), at this rate.</summary>
-public sealed record WatermarkAnalysisProfile(int Height, double FramesPerSecond);
+/// <summary>What an extractor wants to be fed: luma frames whose shorter side is scaled down to <paramref name="ShorterSide"/>
+/// (aspect kept; a portrait frame is read as finely as a landscape one, so a quarter-turned copy keeps its cells), at
+/// this rate.</summary>
+public sealed record WatermarkAnalysisProfile(int ShorterSide, double FramesPerSecond)
+{
+    /// <summary>The size to decode a width x height clip at: its own where the shorter side is at most
+    /// <see cref="ShorterSide"/>, else scaled down to it (aspect kept, even sides).</summary>
+    public (int Width, int Height) FrameSize(int width, int height)
+    {
+        var side = Math.Min(width, height);
+        if (side <= ShorterSide) return (width, height);
+        static int Even(double v) => Math.Max(2, (int)Math.Round(v / 2) * 2);
+        return (Even((double)width * ShorterSide / side), Even((double)height * ShorterSide / side));
+    }
+}
 
 /// <summary>Evidence for the mark in one stretch of the clip (for a timeline).</summary>
 /// <param name="StartSeconds">Timestamp of the first frame of the stretch.</param>

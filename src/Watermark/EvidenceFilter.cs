@@ -28,17 +28,21 @@ internal sealed class EvidenceFilter
         var n = Width * Height;
         _plane = new float[n]; _smooth = new float[n]; Residual = new float[n]; Energy = new float[n];
         _resampler = new AreaResampler(width, height, Width, Height);
-        var radius = Math.Max(2, (int)Math.Round(Height / (options.TilesPerHeight * TileLayout.CellsPerSide)));
+        // About one cell of a frame marked in this orientation or turned a quarter from it (cells are a fixed fraction
+        // of the marked frame's height, which is the shorter side of a landscape frame turned either way).
+        var radius = Math.Max(2, (int)Math.Round(Math.Min(Width, Height) / (options.TilesPerHeight * TileLayout.CellsPerSide)));
         _highPass = new BoxMeanFilter(Width, Height, radius);
     }
 
-    /// <summary>The size frames are analysed at: the analysis height where the frame is more than 15 % taller, else the
-    /// frame's own size.</summary>
+    /// <summary>The size frames are analysed at: the shorter side scaled to <see cref="WatermarkOptions.AnalysisShorterSide"/>
+    /// where it is more than 15 % longer, else the frame's own size. By the shorter side, not the height, so a portrait
+    /// frame (or a landscape clip turned a quarter) is read at the same detail as a landscape one.</summary>
     public static (int Width, int Height) AnalysisSize(int width, int height, WatermarkOptions options)
     {
-        var limit = options.AnalysisHeight;
-        var h = height > limit * 1.15 ? limit : height;
-        return (Math.Max(1, (int)Math.Round((double)width * h / height)), h);
+        var limit = options.AnalysisShorterSide;
+        var side = Math.Min(width, height);
+        if (side <= limit * 1.15) return (width, height);
+        return (Math.Max(1, (int)Math.Round((double)width * limit / side)), Math.Max(1, (int)Math.Round((double)height * limit / side)));
     }
 
     /// <summary>Reads one frame into <see cref="Residual"/> and <see cref="Energy"/>.</summary>

@@ -37,9 +37,16 @@ public sealed partial class TiledWatermarkExtractor
         var bestPerScale = new List<SyncHypothesis>(scales.Count * orientations.Count);
         foreach (var scale in scales)
         {
-            Fold(total, PeriodFor(scale), folded);
+            // The flips share one fold; the quarter turns, whose period follows the width, share another.
+            var foldedTurned = false;
+            Fold(total, PeriodFor(scale, WatermarkOrientations.Upright), folded);
             foreach (var orientation in orientations)
             {
+                if (IsQuarterTurn(orientation) != foldedTurned)
+                {
+                    foldedTurned = IsQuarterTurn(orientation);
+                    Fold(total, PeriodFor(scale, orientation), folded);
+                }
                 SumCells(folded, orientation, cellSums);
                 var (z, sx, sy) = BestShift(cellSums, tiled, pilotBases, pilotSigns);
                 if (double.IsFinite(z)) bestPerScale.Add(new SyncHypothesis(z, scale, sx, sy, orientation));
@@ -77,7 +84,7 @@ public sealed partial class TiledWatermarkExtractor
                 var listSize = pass == 0 ? Math.Min(PayloadCodec.ListSize, permitted[i]) : permitted[i];
                 if (first) listSize = Math.Max(1, listSize);
                 if (listSize < 1 || (pass == 1 && listSize <= PayloadCodec.ListSize)) continue;
-                Fold(total, PeriodFor(h.Scale), folded);
+                Fold(total, PeriodFor(h.Scale, h.Orientation), folded);
                 SumCells(folded, h.Orientation, cellSums);
                 var e = ReadDataCells(cellSums, dataOffsets, h, soft);
                 if (first) energy = e;
@@ -97,7 +104,7 @@ public sealed partial class TiledWatermarkExtractor
         }
         var syncScore = best.Score > 0 && double.IsFinite(best.Score) ? best.Score : 0;
 
-        Fold(total, PeriodFor(best.Scale), folded);
+        Fold(total, PeriodFor(best.Scale, best.Orientation), folded);
         SumCells(folded, best.Orientation, cellSums);
         double agreement = 0;
         if (candidate is { } word && energy > 1e-12)
@@ -159,7 +166,7 @@ public sealed partial class TiledWatermarkExtractor
         float[] folded, float[] cellSums)
     {
         var list = new List<WatermarkSegment>(_segments.Count);
-        var period = PeriodFor(best.Scale);
+        var period = PeriodFor(best.Scale, best.Orientation);
         foreach (var seg in _segments.Values)
         {
             Fold(seg.Sum, period, folded);
@@ -181,8 +188,15 @@ public sealed partial class TiledWatermarkExtractor
         return list;
     }
 
-    /// <summary>Tile period in analysis pixels when the frame shows this fraction of the marked frame's height.</summary>
-    private double PeriodFor(double scale) => _analysisHeight / (_options.TilesPerHeight * scale);
+    /// <summary>Tile period in analysis pixels when the frame shows this fraction of the marked frame's height: along the
+    /// frame's height, or for a quarter turn along its width, which then shows the marked frame's height.</summary>
+    private double PeriodFor(double scale, WatermarkOrientations orientation) =>
+        (IsQuarterTurn(orientation) ? _analysisWidth : _analysisHeight) / (_options.TilesPerHeight * scale);
+
+    /// <summary>Orientations that swap the picture's width and height.</summary>
+    private static bool IsQuarterTurn(WatermarkOrientations orientation) =>
+        (orientation & (WatermarkOrientations.TurnedClockwise | WatermarkOrientations.TurnedCounterclockwise
+            | WatermarkOrientations.Transposed | WatermarkOrientations.AntiTransposed)) != 0;
 
     /// <summary>Folds a plane onto one tile (FoldSide² bins) for a tile period; each bin holds its mean, zero-centred.
     /// Rows are first summed into their row bin (whole rows at a time, SIMD), then columns into their column bin.</summary>
@@ -245,32 +259,55 @@ public sealed partial class TiledWatermarkExtractor
     private List<WatermarkOrientations> SearchedOrientations()
     {
         var list = new List<WatermarkOrientations> { WatermarkOrientations.Upright };
-        foreach (var o in new[] { WatermarkOrientations.Mirrored, WatermarkOrientations.UpsideDown, WatermarkOrientations.MirroredUpsideDown })
-            if (_options.SearchOrientations.HasFlag(o)) list.Add(o);
+        foreach (var o in Enum.GetValues<WatermarkOrientations>())
+            if (o != WatermarkOrientations.Upright && BitOperations.IsPow2((int)o) && _options.SearchOrientations.HasFlag(o)) list.Add(o);
         return list;
     }
 
     /// <summary>
+    /// Where bin (x, y) of the marked tile lies in the fold of a picture turned or flipped this way (up to a constant
+    /// offset that the shift search absorbs). A turned or flipped picture folds onto the tile turned or flipped the
+    /// same way, since the tile is square and its period the same along both axes, so every orientation is read from
+    /// one fold instead of from the frames again.
+    /// </summary>
+    private static int FoldedIndex(WatermarkOrientations orientation, int x, int y)
+    {
+        const int Last = FoldSide - 1;
+        var (u, v) = orientation switch
+        {
+            WatermarkOrientations.Mirrored => (Last - x, y),
+            WatermarkOrientations.UpsideDown => (Last - x, Last - y),
+            WatermarkOrientations.MirroredUpsideDown => (x, Last - y),
+            WatermarkOrientations.TurnedClockwise => (Last - y, x),
+            WatermarkOrientations.TurnedCounterclockwise => (y, Last - x),
+            WatermarkOrientations.Transposed => (y, x),
+            WatermarkOrientations.AntiTransposed => (Last - y, Last - x),
+            _ => (x, y),
+        };
+        return v * FoldSide + u;
+    }
+
+    /// <summary>
     /// Sum of each cell-sized (BinsPerCell²) window, cyclically: the matched filter of one cell; read through an
-    /// orientation. A mirrored picture folds onto the mirrored tile (bin b ↔ FoldSide-1-b, up to a constant offset
-    /// that the shift search absorbs), so flips are tried on the fold instead of on the frames.
+    /// orientation (<see cref="FoldedIndex"/>), so flips and quarter turns are tried on the fold instead of on the frames.
     /// </summary>
     private static void SumCells(float[] folded, WatermarkOrientations orientation, float[] cellSums)
     {
-        var flipX = orientation is WatermarkOrientations.Mirrored or WatermarkOrientations.UpsideDown;
-        var flipY = orientation is WatermarkOrientations.MirroredUpsideDown or WatermarkOrientations.UpsideDown;
+        var oriented = folded;
+        if (orientation != WatermarkOrientations.Upright)
+        {
+            oriented = new float[folded.Length];
+            for (var y = 0; y < FoldSide; y++)
+                for (var x = 0; x < FoldSide; x++) oriented[y * FoldSide + x] = folded[FoldedIndex(orientation, x, y)];
+        }
         var rows = new float[folded.Length];
         for (var y = 0; y < FoldSide; y++)
         {
-            var source = (flipY ? FoldSide - 1 - y : y) * FoldSide;
+            var source = y * FoldSide;
             for (var x = 0; x < FoldSide; x++)
             {
                 float s = 0;
-                for (var d = 0; d < BinsPerCell; d++)
-                {
-                    var bx = (x + d) % FoldSide;
-                    s += folded[source + (flipX ? FoldSide - 1 - bx : bx)];
-                }
+                for (var d = 0; d < BinsPerCell; d++) s += oriented[source + (x + d) % FoldSide];
                 rows[y * FoldSide + x] = s;
             }
         }

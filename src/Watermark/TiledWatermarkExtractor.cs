@@ -28,7 +28,7 @@ public sealed partial class TiledWatermarkExtractor : IWatermarkExtractor
         _segmentSeconds = _options.SegmentSeconds;
     }
 
-    public WatermarkAnalysisProfile PreferredAnalysis => new(_options.AnalysisHeight, _options.AnalysisFramesPerSecond);
+    public WatermarkAnalysisProfile PreferredAnalysis => new(_options.AnalysisShorterSide, _options.AnalysisFramesPerSecond);
 
     public void Accumulate(ReadOnlySpan<byte> luma, int width, int height, int stride, long frameIndex, double timestampSeconds)
     {

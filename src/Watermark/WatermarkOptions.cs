@@ -61,8 +61,9 @@ public sealed record WatermarkOptions
     /// <summary>Frames smaller than this (either side) are left unmarked and cannot be analysed.</summary>
     public int MinimumFrameSide { get; init; } = 96;
 
-    /// <summary>Analysis frame height; larger frames are downscaled to it before extraction.</summary>
-    public int AnalysisHeight { get; init; } = 360;
+    /// <summary>The shorter side frames are analysed at (the height of a landscape frame, the width of a portrait one);
+    /// larger frames are downscaled to it before extraction, aspect kept.</summary>
+    public int AnalysisShorterSide { get; init; } = 360;
 
     /// <summary>Sampling rate the extractor is designed for.</summary>
     public double AnalysisFramesPerSecond { get; init; } = 8.0;
@@ -77,9 +78,11 @@ public sealed record WatermarkOptions
     public double MaximumScale { get; init; } = 1.4;
 
     /// <summary>Picture orientations the synchronisation tries; upright is always tried (each multiplies the hypotheses counted in the
-    /// p-value). Mirrored re-uploads are common; a flip or 180° turn is checked on the folded tile, so each extra
+    /// p-value). Mirrored re-uploads are common, and so are landscape clips turned a quarter to fill a portrait screen;
+    /// every flip and turn is checked on a folded tile (the quarter turns on one folded along the width), so each extra
     /// orientation adds one shift search per scale, not a second pass over the frames.</summary>
-    public WatermarkOrientations SearchOrientations { get; init; } = WatermarkOrientations.Upright | WatermarkOrientations.Mirrored;
+    public WatermarkOrientations SearchOrientations { get; init; } = WatermarkOrientations.Upright | WatermarkOrientations.Mirrored
+        | WatermarkOrientations.TurnedClockwise | WatermarkOrientations.TurnedCounterclockwise;
 
     /// <summary>Multiplicative step between scale hypotheses.</summary>
     public double ScaleStep { get; init; } = 1.004;

@@ -48,6 +48,28 @@ public sealed class AnalysisFilterTests
         Assert.Equal(fresh, dst);
     }
 
+    [Theory]
+    [InlineData(1920, 1080, 640, 360)] // landscape: the height is the shorter side
+    [InlineData(1080, 1920, 360, 640)] // portrait: the width is, so it keeps as much detail as landscape
+    [InlineData(1440, 1080, 480, 360)]
+    [InlineData(400, 380, 400, 380)] // within 15 % of the analysis side: analysed as it is
+    [InlineData(200, 640, 200, 640)]
+    public void AnalysisSize_ScalesTheShorterSide(int width, int height, int analysedWidth, int analysedHeight)
+    {
+        Assert.Equal((analysedWidth, analysedHeight), EvidenceFilter.AnalysisSize(width, height, WatermarkOptions.Default));
+    }
+
+    [Theory]
+    [InlineData(1920, 1080, 640, 360)]
+    [InlineData(1080, 1920, 360, 640)]
+    [InlineData(720, 1280, 360, 640)]
+    [InlineData(1366, 768, 640, 360)] // 640.3 rounds to an even side
+    [InlineData(320, 240, 320, 240)] // no larger than the analysis side: decoded as it is
+    public void DecodeSize_ScalesTheShorterSideToEvenSides(int width, int height, int decodedWidth, int decodedHeight)
+    {
+        Assert.Equal((decodedWidth, decodedHeight), new TiledWatermarkExtractor(WatermarkKey.Generate()).PreferredAnalysis.FrameSize(width, height));
+    }
+
     public static TheoryData<int, int, int, int, int> ResampleCases => new()
     {
         { 640, 360, 640, 640, 360 }, { 33, 21, 40, 33, 21 }, { 1280, 720, 1280, 640, 360 }, { 1920, 1080, 1920, 640, 360 },

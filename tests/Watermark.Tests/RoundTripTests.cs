@@ -69,19 +69,46 @@ public sealed class RoundTripTests(MarkedClipsFixture clips) : IClassFixture<Mar
     [Theory]
     [InlineData("hflip,vflip", WatermarkOrientations.UpsideDown)]
     [InlineData("vflip", WatermarkOrientations.MirroredUpsideDown)]
-    public async Task TurnedCopy_IsReadWhenEveryOrientationIsSearched(string filter, WatermarkOrientations expected)
+    [InlineData("transpose=clock", WatermarkOrientations.TurnedClockwise)]
+    [InlineData("transpose=cclock", WatermarkOrientations.TurnedCounterclockwise)]
+    [InlineData("transpose=cclock_flip", WatermarkOrientations.Transposed)]
+    [InlineData("transpose=clock_flip", WatermarkOrientations.AntiTransposed)]
+    public async Task TurnedCopy_IsReadWhereItsOrientationIsSearched(string filter, WatermarkOrientations expected)
     {
         var turned = Path.Combine(clips.Folder, $"turned_{expected}.mp4");
         await FfmpegCli.RunAsync("ffmpeg", ["-i", clips.Marked("grainy_mandelbrot"), "-vf", filter, "-c:v", "libx264", "-crf", "23",
             "-preset", "veryfast", "-an", "-y", turned], CancellationToken.None);
 
-        var result = await ClipPipeline.DetectAsync(turned,
-            new TiledWatermarkExtractor(MarkedClipsFixture.Key, new WatermarkOptions { SearchOrientations = WatermarkOrientations.All }),
-            CancellationToken.None);
+        // The quarter turns are in the default search; the 180° turn, vflip and the transposes only in All.
+        var options = WatermarkOptions.Default.SearchOrientations.HasFlag(expected)
+            ? WatermarkOptions.Default
+            : new WatermarkOptions { SearchOrientations = WatermarkOrientations.All };
+        var result = await ClipPipeline.DetectAsync(turned, new TiledWatermarkExtractor(MarkedClipsFixture.Key, options), CancellationToken.None);
 
-        Assert.True(result.Found, $"p={result.PValue:g3} sync={result.SyncScore:f2}");
+        Assert.True(result.Found, $"p={result.PValue:g3} sync={result.SyncScore:f2} scale={result.Scale:f3} {result.Orientation}");
         Assert.Equal(MarkedClipsFixture.Payload, result.Payload);
         Assert.Equal(expected, result.Orientation);
+    }
+
+    [Fact]
+    public async Task PortraitClip_IsAnalysedByItsShorterSide_AndRead()
+    {
+        // A portrait frame is analysed at 360 x 640, not squeezed to 203 x 360 by its height: on this test card the
+        // height-bound analysis missed the mark (z 5.0) where the shorter side reads it (z 7.5).
+        const int width = 360, height = 640;
+        var marked = Path.Combine(clips.Folder, "portrait.marked.mp4");
+        string[] input = ["-f", "lavfi", "-i", $"testsrc2=size={width}x{height}:rate=30,noise=alls=8:allf=t", "-t", "3"];
+        await ClipPipeline.TransformAsync(input, width, height, 30, new TiledWatermarkEmbedder(MarkedClipsFixture.Key, MarkedClipsFixture.Payload),
+            MarkedClipsFixture.Encode, marked, CancellationToken.None);
+        var extractor = new TiledWatermarkExtractor(MarkedClipsFixture.Key);
+
+        var result = await ClipPipeline.DetectAsync(marked, extractor, CancellationToken.None);
+
+        Assert.Equal((width, height), extractor.PreferredAnalysis.FrameSize(width, height));
+        Assert.True(result.Found, $"p={result.PValue:g3} sync={result.SyncScore:f2}");
+        Assert.Equal(MarkedClipsFixture.Payload, result.Payload);
+        Assert.Equal(WatermarkOrientations.Upright, result.Orientation);
+        Assert.InRange(result.Scale, 0.98, 1.02);
     }
 
     [Fact]

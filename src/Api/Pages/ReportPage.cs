@@ -153,6 +153,10 @@ internal static class ReportPage
         "mirrored" => "mirrored left to right",
         "upside-down" => "turned 180°",
         "mirrored-upside-down" => "flipped top to bottom",
+        "turned-clockwise" => "turned a quarter clockwise",
+        "turned-counterclockwise" => "turned a quarter counter-clockwise",
+        "transposed" => "transposed (rows and columns swapped)",
+        "anti-transposed" => "transposed across the other diagonal",
         null or "upright" => null,
         _ => orientation,
     };

@@ -95,7 +95,7 @@ internal static class WatermarkCommands
                 var probe = await new VideoProber(runner).ProbeAsync(path, limits, ct);
                 var extractor = new TiledWatermarkExtractor(key);
                 var profile = extractor.PreferredAnalysis;
-                var height = Math.Min(probe.Height, profile.Height);
+                var height = profile.FrameSize(probe.Width, probe.Height).Height;
                 var options = new FrameSourceOptions
                 {
                     PixelFormat = RawPixelFormat.Gray, Height = height == probe.Height ? null : height,

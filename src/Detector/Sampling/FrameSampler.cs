@@ -15,8 +15,9 @@ public sealed record FrameSamplingOptions
     /// <summary>Decoded frames are scaled down by ffmpeg so that no side exceeds this (aspect kept).</summary>
     public int MaxSide { get; init; } = 1280;
 
-    /// <summary>Decoded frames are scaled down so that their height does not exceed this (aspect kept).</summary>
-    public int MaxHeight { get; init; } = 4096;
+    /// <summary>Decoded frames are scaled down so that their shorter side (the height of a landscape frame, the width
+    /// of a portrait one) does not exceed this (aspect kept).</summary>
+    public int MaxShorterSide { get; init; } = 4096;
 
     public MediaLimits Limits { get; init; } = MediaLimits.Default with
     {
@@ -57,7 +58,7 @@ public sealed class FrameSampler
     {
         ArgumentNullException.ThrowIfNull(probe);
         ArgumentNullException.ThrowIfNull(options);
-        var (width, height) = FitWithin(probe.DisplayWidth, probe.DisplayHeight, options.MaxSide, options.MaxHeight);
+        var (width, height) = FitWithin(probe.DisplayWidth, probe.DisplayHeight, options.MaxSide, options.MaxShorterSide);
         var frameRate = probe.FrameRate.Numerator > 0 && probe.FrameRate.Denominator > 0
             ? (double)probe.FrameRate.Numerator / probe.FrameRate.Denominator : 0;
         // Sampling faster than the video's own rate only duplicates frames.
@@ -96,15 +97,16 @@ public sealed class FrameSampler
         return new SampledVideo(probe, frames, everyFrame ? frameRate : rate, width, height);
     }
 
-    /// <summary>The largest even size with no side over <paramref name="maxSide"/> and a height of at most
-    /// <paramref name="maxHeight"/> that keeps the aspect ratio; sizes already within are kept.</summary>
-    public static (int Width, int Height) FitWithin(int width, int height, int maxSide, int maxHeight = int.MaxValue)
+    /// <summary>The largest even size with no side over <paramref name="maxSide"/> and a shorter side of at most
+    /// <paramref name="maxShorterSide"/> that keeps the aspect ratio; sizes already within are kept.</summary>
+    public static (int Width, int Height) FitWithin(int width, int height, int maxSide, int maxShorterSide = int.MaxValue)
     {
-        if (width <= maxSide && height <= maxSide && height <= maxHeight)
+        var shorter = Math.Min(width, height);
+        if (width <= maxSide && height <= maxSide && shorter <= maxShorterSide)
         {
             return (width, height);
         }
-        var scale = Math.Min((double)maxSide / Math.Max(width, height), (double)maxHeight / height);
+        var scale = Math.Min((double)maxSide / Math.Max(width, height), (double)maxShorterSide / shorter);
         return (Math.Max(2, (int)Math.Round(width * scale / 2) * 2), Math.Max(2, (int)Math.Round(height * scale / 2) * 2));
     }
 }

@@ -16,9 +16,10 @@ public sealed record ScanOptions
     /// <summary>Frames are decoded scaled down so that no side exceeds this.</summary>
     public int MaxDecodeSide { get; init; } = 1280;
 
-    /// <summary>Frames are decoded scaled down to at most this height: the watermark's analysis height (360), plenty
-    /// for the classifier's 128x128 input, and it keeps decoding cheap.</summary>
-    public int MaxDecodeHeight { get; init; } = 360;
+    /// <summary>Frames are decoded scaled down so that their shorter side is at most this: the watermark's analysis side
+    /// (360, the height of a landscape frame, the width of a portrait one), plenty for the classifier's 128x128 input,
+    /// and it keeps decoding cheap.</summary>
+    public int MaxDecodeShorterSide { get; init; } = 360;
 
     /// <summary>Size, resolution, duration and frame-count limits checked at probe time.</summary>
     public MediaLimits Limits { get; init; } = new()

@@ -49,7 +49,7 @@ public sealed partial class ScanPipeline(FrameSampler sampler, ScanComponents co
             progress?.Report(new ScanProgress("probe", 0));
             var sampling = new FrameSamplingOptions
             {
-                SampleRate = Options.SampleRate, MaxFrames = Options.MaxFrames, MaxSide = Options.MaxDecodeSide, MaxHeight = Options.MaxDecodeHeight,
+                SampleRate = Options.SampleRate, MaxFrames = Options.MaxFrames, MaxSide = Options.MaxDecodeSide, MaxShorterSide = Options.MaxDecodeShorterSide,
                 Limits = Options.Limits, Timeout = Options.Timeout,
             };
             VideoProbe probe;

@@ -17,6 +17,8 @@ public sealed class ReportWatermarkSectionTests
     [InlineData("mirrored", "mirrored left to right")]
     [InlineData("upside-down", "turned 180")]
     [InlineData("mirrored-upside-down", "flipped top to bottom")]
+    [InlineData("turned-clockwise", "turned a quarter clockwise")]
+    [InlineData("anti-transposed", "transposed across the other diagonal")]
     public void FoundOnATurnedPicture_ShowsHowItWasTurned(string orientation, string expected)
     {
         var html = Render(new WatermarkSection

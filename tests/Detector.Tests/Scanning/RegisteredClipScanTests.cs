@@ -116,7 +116,7 @@ public sealed class RegisteredClipScanTests(RegisteredClipFixture fixture) : ICl
     {
         var video = await new FrameSampler(runner).SampleAsync(
             await new FrameSampler(runner).ProbeAsync(fixture.StampedClip, new FrameSamplingOptions(), CancellationToken.None),
-            new FrameSamplingOptions { SampleRate = 4, MaxHeight = 360 }, CancellationToken.None);
+            new FrameSamplingOptions { SampleRate = 4, MaxShorterSide = 360 }, CancellationToken.None);
         // Frame 0 is the first key frame, the generator's first fingerprint.
         var first = FrameFingerprint.Compute(video.Frames[0].Image);
         Assert.NotNull(first);
@@ -128,7 +128,7 @@ public sealed class RegisteredClipScanTests(RegisteredClipFixture fixture) : ICl
     public async Task LookupOfAFinishedSample_FindsTheRegisteredAssetAsTheStreamingScanDoes()
     {
         var sampler = new FrameSampler(runner);
-        var options = new FrameSamplingOptions { SampleRate = 4, MaxHeight = 360 };
+        var options = new FrameSamplingOptions { SampleRate = 4, MaxShorterSide = 360 };
         var video = await sampler.SampleAsync(await sampler.ProbeAsync(fixture.StampedClip, options, CancellationToken.None), options, CancellationToken.None);
 
         var section = await new FingerprintLookup(fixture.Log.Reader).LookupAsync(video, CancellationToken.None);

@@ -31,7 +31,7 @@ internal static class ClipChecks
         var options = new FrameSourceOptions
         {
             PixelFormat = RawPixelFormat.Gray,
-            Height = Math.Min(profile.Height, probe.Height),
+            Height = profile.FrameSize(probe.Width, probe.Height).Height,
             SampleRate = profile.FramesPerSecond,
         };
         await foreach (var frame in source.ReadFramesAsync(path, options, CancellationToken.None))

@@ -59,9 +59,7 @@ internal static class ClipPipeline
     {
         var size = await FfmpegCli.ProbeAsync(path, ct);
         var profile = extractor.PreferredAnalysis;
-        var h = Math.Min(size.Height, profile.Height);
-        var w = Math.Max(2, (int)Math.Round((double)size.Width * h / size.Height / 2) * 2);
-        if (h == size.Height) w = size.Width;
+        var (w, h) = profile.FrameSize(size.Width, size.Height);
         var rate = sampleFps ?? profile.FramesPerSecond;
         var filter = $"fps={rate.ToString(System.Globalization.CultureInfo.InvariantCulture)},scale={w}:{h}:flags=area,format=gray";
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
