@@ -243,6 +243,9 @@ public sealed partial class TiledWatermarkExtractor
     /// <summary>Scratch for <see cref="Fold"/>: the plane's rows summed per row bin.</summary>
     private float[] _rowBins = [];
 
+    /// <summary>Scratch for <see cref="SumCells"/>: the fold read through an orientation, and its cell-wide row sums.</summary>
+    private readonly float[] _orientedScratch = new float[FoldSide * FoldSide], _rowSumScratch = new float[FoldSide * FoldSide];
+
     private static int[] Bins(int length, double period)
     {
         var bins = new int[length];
@@ -291,16 +294,16 @@ public sealed partial class TiledWatermarkExtractor
     /// Sum of each cell-sized (BinsPerCell²) window, cyclically: the matched filter of one cell; read through an
     /// orientation (<see cref="FoldedIndex"/>), so flips and quarter turns are tried on the fold instead of on the frames.
     /// </summary>
-    private static void SumCells(float[] folded, WatermarkOrientations orientation, float[] cellSums)
+    private void SumCells(float[] folded, WatermarkOrientations orientation, float[] cellSums)
     {
         var oriented = folded;
         if (orientation != WatermarkOrientations.Upright)
         {
-            oriented = new float[folded.Length];
+            oriented = _orientedScratch;
             for (var y = 0; y < FoldSide; y++)
                 for (var x = 0; x < FoldSide; x++) oriented[y * FoldSide + x] = folded[FoldedIndex(orientation, x, y)];
         }
-        var rows = new float[folded.Length];
+        var rows = _rowSumScratch;
         for (var y = 0; y < FoldSide; y++)
         {
             var source = y * FoldSide;
