@@ -193,10 +193,8 @@ public sealed partial class TiledWatermarkExtractor
     private double PeriodFor(double scale, WatermarkOrientations orientation) =>
         (IsQuarterTurn(orientation) ? _analysisWidth : _analysisHeight) / (_options.TilesPerHeight * scale);
 
-    /// <summary>Orientations that swap the picture's width and height.</summary>
-    private static bool IsQuarterTurn(WatermarkOrientations orientation) =>
-        (orientation & (WatermarkOrientations.TurnedClockwise | WatermarkOrientations.TurnedCounterclockwise
-            | WatermarkOrientations.Transposed | WatermarkOrientations.AntiTransposed)) != 0;
+    /// <summary>Orientations that swap the picture's width and height: every one that is not a flip.</summary>
+    private static bool IsQuarterTurn(WatermarkOrientations orientation) => !WatermarkOrientations.Flips.HasFlag(orientation);
 
     /// <summary>Folds a plane onto one tile (FoldSide² bins) for a tile period; each bin holds its mean, zero-centred.
     /// Rows are first summed into their row bin (whole rows at a time, SIMD), then columns into their column bin.</summary>
