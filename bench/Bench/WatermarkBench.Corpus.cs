@@ -16,11 +16,15 @@ internal static partial class WatermarkBench
     private const string DefaultCorpus = "vtest@0s,generator0,mandelbrot+grain,cockatoo,generator1,vtest@20s,testsrc2+grain,megamind,"
         + "generator2,tree,life,vtest@40s,generator3,smptehdbars+grain,tree@15s,generator4,gradients+grain,vtest@60s,cellauto,mandelbrot";
 
-    private sealed record CorpusClip(string Name, int Width, int Height, Func<int, string[]> Input);
+    /// <summary>One clip of the corpus. <paramref name="Index"/> is its place in the whole corpus: it sets the clip's
+    /// payload and the names of its files in the work folder, so a run that starts later in the list (`--first`) marks and
+    /// names each clip exactly as a run over the whole list does.</summary>
+    private sealed record CorpusClip(int Index, string Name, int Width, int Height, Func<int, string[]> Input);
 
     /// <summary>N clips taken in order from the named kinds (default <see cref="DefaultCorpus"/>; kinds whose footage is
-    /// missing are skipped), cycling when N is larger; heights alternate 720p and 1080p unless fixed.</summary>
-    private static List<CorpusClip> Corpus(int count, string work, string names, int fixedHeight)
+    /// missing are skipped), from place <paramref name="first"/> on, cycling when the list runs out; heights alternate 720p
+    /// and 1080p by place unless fixed.</summary>
+    private static List<CorpusClip> Corpus(int count, string work, string names, int fixedHeight, int first = 0)
     {
         EnsureRealFootage();
         var vtest = Path.Combine(RealFootageFolder, "vtest.avi");
@@ -61,11 +65,11 @@ internal static partial class WatermarkBench
         if (names.Length == 0) names = DefaultCorpus;
         kinds = names.Split(',').Select(n => kinds.FirstOrDefault(k => k.Name == n)).Where(k => k.Name is not null).ToList();
         var list = new List<CorpusClip>();
-        for (var i = 0; i < count; i++)
+        for (var i = first; i < first + count; i++)
         {
             var (name, input) = kinds[i % kinds.Count];
             var (w, h) = fixedHeight == 720 || (fixedHeight == 0 && i % 2 == 0) ? (1280, 720) : (1920, 1080);
-            list.Add(new CorpusClip(i < kinds.Count ? name : $"{name}#{i / kinds.Count}", w, h, s => input(w, h, s)));
+            list.Add(new CorpusClip(i, i < kinds.Count ? name : $"{name}#{i / kinds.Count}", w, h, s => input(w, h, s)));
         }
         return list;
     }

@@ -21,10 +21,11 @@ internal static partial class WatermarkBench
         var bitAccuracy = new Dictionary<string, List<double>>();
         var nulls = new NullReads();
         var reads = new List<string>();
-        for (var i = 0; i < corpus.Count; i++)
+        foreach (var clip in corpus)
         {
+            var i = clip.Index;
             var payload = PayloadBase + (ulong)i * 0x10001;
-            var label = $"{corpus[i].Name}@{corpus[i].Height}p";
+            var label = $"{clip.Name}@{clip.Height}p";
             foreach (var attack in attacks)
             {
                 var file = Path.Combine(work, $"c{i}.{attack.Name}.{attack.Extension}");

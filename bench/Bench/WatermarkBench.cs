@@ -22,6 +22,8 @@ internal static partial class WatermarkBench
 
     public static async Task<IReadOnlyDictionary<string, object?>> RunAsync(string[] args, CancellationToken ct)
     {
+        var merge = StringArg(args, "--merge", "");
+        if (merge.Length > 0) return Merge(merge);
         var clips = IntArg(args, "--clips", 20);
         var seconds = IntArg(args, "--seconds", 10);
         var nullKeys = IntArg(args, "--null-keys", 2);
@@ -36,7 +38,9 @@ internal static partial class WatermarkBench
 
         var options = OptionsFrom(args);
         if (args.Contains("--speed-only")) return await ExtractionSpeedAsync(args, key, options, ct);
-        var corpus = Corpus(clips, work, StringArg(args, "--corpus", ""), IntArg(args, "--height", 0));
+        var first = IntArg(args, "--first", 0);
+        if (first < 0 || clips < 1) throw new ArgumentException("--first must be 0 or more and --clips 1 or more");
+        var corpus = Corpus(clips, work, StringArg(args, "--corpus", ""), IntArg(args, "--height", 0), first);
         if (args.Contains("--reread")) return await RereadAsync(args, corpus, work, key, options, nullKeys, extraNullSegments, ct);
         BenchOutput.Progress($"corpus: {corpus.Count} clips x {seconds} s; attacks: {attackSet}; work folder {work}");
         BenchOutput.Progress($"full attack suites (platform + Video Seal protocol) on the first {fullClips} clips");
@@ -52,11 +56,12 @@ internal static partial class WatermarkBench
         double markSeconds = 0, plainSeconds = 0, markedSeconds = 0;
         var nulls = new NullReads();
 
-        for (var i = 0; i < corpus.Count; i++)
+        for (var n = 0; n < corpus.Count; n++)
         {
-            var clip = corpus[i];
-            var platform = i < fullClips ? WatermarkAttacks.Platform : corePlatform;
-            var videoSeal = i < fullClips ? WatermarkAttacks.VideoSealProtocol : coreVideoSeal;
+            var clip = corpus[n];
+            var i = clip.Index;
+            var platform = n < fullClips ? WatermarkAttacks.Platform : corePlatform;
+            var videoSeal = n < fullClips ? WatermarkAttacks.VideoSealProtocol : coreVideoSeal;
             var payload = PayloadBase + (ulong)i * 0x10001;
             var marked = Path.Combine(work, $"c{i}.marked.mp4");
             var plain = Path.Combine(work, $"c{i}.plain.mp4");
@@ -90,7 +95,7 @@ internal static partial class WatermarkBench
             psnr.Add(p); ssim.Add(s); markPsnr.Add(alone);
             quality.Add(new ClipQuality($"{clip.Name}@{clip.Height}p", p, s, floorAlone, q[1].Psnr, q[1].Ssim, q[2].Psnr, q[2].Ssim, q[3].Psnr, q[3].Ssim));
             bitrate.Add((double)new FileInfo(marked).Length / new FileInfo(plain).Length - 1);
-            BenchOutput.Progress($"[{i + 1}/{corpus.Count}] {clip.Name} {clip.Width}x{clip.Height}: PSNR-Y {p:f2} dB SSIM {s:f4} (mark alone {alone:f2} dB) bitrate {bitrate[^1]:+0.0%;-0.0%} mark {mark:f1}s of {tMarked:f1}s (plain {tPlain:f1}s)");
+            BenchOutput.Progress($"[{n + 1}/{corpus.Count}] #{i} {clip.Name} {clip.Width}x{clip.Height}: PSNR-Y {p:f2} dB SSIM {s:f4} (mark alone {alone:f2} dB) bitrate {bitrate[^1]:+0.0%;-0.0%} mark {mark:f1}s of {tMarked:f1}s (plain {tPlain:f1}s)");
             BenchOutput.Progress($"    codec floor (equal-size random change, {floorAlone:f2} dB alone): PSNR-Y {q[1].Psnr:f2} dB SSIM {q[1].Ssim:f4}; "
                 + $"vs source: marked {q[2].Psnr:f2} dB / {q[2].Ssim:f4}, unmarked {q[3].Psnr:f2} dB / {q[3].Ssim:f4}");
 
@@ -129,6 +134,7 @@ internal static partial class WatermarkBench
         var summary = Summary();
         foreach (var (name, value) in await ExtractionSpeedAsync(args, key, options, ct))
             if (name.StartsWith("extract_", StringComparison.Ordinal) || name == "load_average_1min") summary[name] = value;
+        await File.WriteAllTextAsync(Path.Combine(outDir, "summary.json"), BenchOutput.ToJson(summary), ct);
         return summary;
 
         Dictionary<string, object?> Summary() => new()
@@ -137,6 +143,8 @@ internal static partial class WatermarkBench
             ["clips"] = corpus.Count,
             ["seconds_per_clip"] = seconds,
             ["corpus"] = string.Join(", ", corpus.Select(c => $"{c.Name}@{c.Height}p")),
+            ["corpus_first"] = first,
+            ["full_suite_clips"] = Math.Min(fullClips, corpus.Count),
             ["psnr_db_min"] = Round(psnr.DefaultIfEmpty(double.NaN).Min(), 2),
             ["psnr_db_mean"] = Round(psnr.DefaultIfEmpty(double.NaN).Average(), 2),
             ["psnr_mark_alone_db_min"] = Round(markPsnr.DefaultIfEmpty(double.NaN).Min(), 2),
