@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Provenance.Watermark;
 
@@ -58,11 +57,8 @@ internal static partial class WatermarkBench
             minP = Math.Min(minP, root.GetProperty("null_p_value_min").GetDouble());
         }
 
+        PrintTable(reads.ToDictionary(kv => kv.Key, kv => (kv.Value, hits[kv.Key], accuracy[kv.Key] / kv.Value)));
         var known = WatermarkAttacks.Platform.Concat(WatermarkAttacks.VideoSealProtocol).ToList();
-        Console.WriteLine($"{"attack",-22} {"target",-10} {"clips",5} {"exact",8} {"bit acc",8}");
-        foreach (var attack in known.Where(a => reads.ContainsKey(a.Name)))
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{attack.Name,-22} {attack.Target,-10} {reads[attack.Name],5} {hits[attack.Name] / (double)reads[attack.Name],8:P1} {accuracy[attack.Name] / reads[attack.Name],8:P1}"));
         var atTarget = new Dictionary<string, object?>();
         foreach (var (target, goal) in new[] { (AttackTarget.Recover99, 0.99), (AttackTarget.Recover95, 0.95) })
         {

@@ -41,7 +41,7 @@ internal static partial class WatermarkBench
             if (File.Exists(plain) && File.Exists(marked)) await nulls.ReadAsync(plain, marked, key, options, nullKeys, ct);
         }
         if (recovered.Count == 0)
-            throw new InvalidOperationException($"nothing to read again in {work}: run the benchmark first with the same --clips, --corpus and --attacks");
+            throw new InvalidOperationException($"nothing to read again in {work}: run the benchmark first with the same --first, --clips, --corpus and --attacks");
         var (extraReads, extraHits, extraMinP) = await UnmarkedSegmentsAsync(key, options, extraNullSegments - nulls.Reads, work, ct);
         PrintTable(recovered, bitAccuracy);
         return new Dictionary<string, object?>

@@ -232,14 +232,18 @@ internal static partial class WatermarkBench
         for (var s = 0; s + per <= clip.Frames.Count; s += per) yield return (s, s + per);
     }
 
-    private static void PrintTable(Dictionary<string, List<bool>> rec, Dictionary<string, List<double>> acc)
+    private static void PrintTable(Dictionary<string, List<bool>> rec, Dictionary<string, List<double>> acc) =>
+        PrintTable(rec.ToDictionary(kv => kv.Key, kv => (kv.Value.Count, kv.Value.Count(b => b), acc[kv.Key].Average())));
+
+    /// <summary>One line per attack read: its target group, clips read, exact recovery and mean bit accuracy.</summary>
+    private static void PrintTable(Dictionary<string, (int Clips, int Hits, double BitAccuracy)> rows)
     {
         Console.WriteLine($"{"attack",-22} {"target",-10} {"clips",5} {"exact",8} {"bit acc",8}");
         foreach (var attack in WatermarkAttacks.Platform.Concat(WatermarkAttacks.VideoSealProtocol))
         {
-            if (!rec.TryGetValue(attack.Name, out var r)) continue;
+            if (!rows.TryGetValue(attack.Name, out var r)) continue;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{attack.Name,-22} {attack.Target,-10} {r.Count,5} {r.Count(b => b) / (double)r.Count,8:P1} {acc[attack.Name].Average(),8:P1}"));
+                $"{attack.Name,-22} {attack.Target,-10} {r.Clips,5} {r.Hits / (double)r.Clips,8:P1} {r.BitAccuracy,8:P1}"));
         }
     }
 
