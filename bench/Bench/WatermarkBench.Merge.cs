@@ -28,7 +28,7 @@ internal static partial class WatermarkBench
         var minP = 1.0;
         foreach (var dir in dirs)
         {
-            using var doc = JsonDocument.Parse(File.ReadAllText(SummaryFile(dir)));
+            using var doc = ReadSummary(dir);
             var root = doc.RootElement;
             var first = root.TryGetProperty("corpus_first", out var f) ? f.GetInt32() : 0;
             var count = root.GetProperty("clips_done").GetInt32();
@@ -85,16 +85,17 @@ internal static partial class WatermarkBench
     }
 
     /// <summary>A run's final figures, or its progress file when that run read every clip before it stopped.</summary>
-    private static string SummaryFile(string dir)
+    private static JsonDocument ReadSummary(string dir)
     {
         var summary = Path.Combine(dir, "summary.json");
-        if (File.Exists(summary)) return summary;
+        if (File.Exists(summary)) return JsonDocument.Parse(File.ReadAllText(summary));
         var partial = Path.Combine(dir, "partial.json");
         if (!File.Exists(partial)) throw new FileNotFoundException($"no summary.json or partial.json in {dir}");
-        using var doc = JsonDocument.Parse(File.ReadAllText(partial));
+        var doc = JsonDocument.Parse(File.ReadAllText(partial));
         var root = doc.RootElement;
-        if (root.GetProperty("clips_done").GetInt32() != root.GetProperty("clips").GetInt32())
-            throw new InvalidOperationException($"{dir} stopped before its last clip (partial.json: {root.GetProperty("clips_done")} of {root.GetProperty("clips")})");
-        return partial;
+        var (done, clips) = (root.GetProperty("clips_done").GetInt32(), root.GetProperty("clips").GetInt32());
+        if (done == clips) return doc;
+        doc.Dispose();
+        throw new InvalidOperationException($"{dir} stopped before its last clip (partial.json: {done} of {clips})");
     }
 }

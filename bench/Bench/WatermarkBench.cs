@@ -144,7 +144,6 @@ internal static partial class WatermarkBench
             ["seconds_per_clip"] = seconds,
             ["corpus"] = string.Join(", ", corpus.Select(c => $"{c.Name}@{c.Height}p")),
             ["corpus_first"] = first,
-            ["full_suite_clips"] = Math.Min(fullClips, corpus.Count),
             ["psnr_db_min"] = Round(psnr.DefaultIfEmpty(double.NaN).Min(), 2),
             ["psnr_db_mean"] = Round(psnr.DefaultIfEmpty(double.NaN).Average(), 2),
             ["psnr_mark_alone_db_min"] = Round(markPsnr.DefaultIfEmpty(double.NaN).Min(), 2),
