@@ -10,8 +10,9 @@ internal static partial class WatermarkBench
     /// if one run had read every clip: recovery and bit accuracy per attack weighted by the clips each run read, and the
     /// false-positive counts. A full suite takes about 14 minutes a clip on two cores, so the full suite over the 20-clip
     /// corpus is run in parts. Each part's `summary.json` is read (or its `partial.json` when every clip of it was done);
-    /// parts whose clip ranges overlap, or that ran with other options or clip lengths, are refused. Quality, bitrate and
-    /// speed figures are not merged: they come from the whole-corpus run.
+    /// parts whose clip ranges overlap, that ran with other options or clip lengths, or that count their places in another
+    /// corpus list (`--corpus`, `--height`) are refused. Quality, bitrate and speed figures are not merged: they come from
+    /// the whole-corpus run.
     /// </summary>
     private static Dictionary<string, object?> Merge(string list)
     {
@@ -22,7 +23,7 @@ internal static partial class WatermarkBench
         var accuracy = new Dictionary<string, double>();
         var ranges = new List<(int First, int Count, string Dir)>();
         var corpus = new List<string>();
-        string? options = null;
+        string? options = null, corpusList = null;
         int? seconds = null;
         long unmarked = 0, wrongKeys = 0, falsePositives = 0;
         var minP = 1.0;
@@ -41,6 +42,13 @@ internal static partial class WatermarkBench
             if (options is not null && (runOptions != options || runSeconds != seconds))
                 throw new InvalidOperationException($"{dir} ran with other options or clip lengths than {dirs[0]}: {runOptions}, {runSeconds} s");
             options = runOptions; seconds = runSeconds;
+            // Runs from before `corpus_list` was recorded carry none and are taken as they are.
+            if (root.TryGetProperty("corpus_list", out var l) && l.GetString() is { } runList)
+            {
+                if (corpusList is not null && runList != corpusList)
+                    throw new InvalidOperationException($"{dir} counts its places in another corpus list ({runList}) than the parts before it ({corpusList})");
+                corpusList = runList;
+            }
             corpus.Add(root.GetProperty("corpus").GetString() ?? "");
             var clipsPerAttack = root.GetProperty("recovery_clips");
             var bitAccuracy = root.GetProperty("bit_accuracy");
@@ -72,6 +80,7 @@ internal static partial class WatermarkBench
             ["clips"] = ranges.Sum(r => r.Count),
             ["seconds_per_clip"] = seconds,
             ["corpus"] = string.Join(", ", corpus),
+            ["corpus_list"] = corpusList,
             ["recovery"] = reads.ToDictionary(kv => kv.Key, kv => (object?)Math.Round(hits[kv.Key] / (double)kv.Value, 4)),
             ["recovery_clips"] = reads.ToDictionary(kv => kv.Key, kv => (object?)kv.Value),
             ["bit_accuracy"] = reads.ToDictionary(kv => kv.Key, kv => (object?)Math.Round(accuracy[kv.Key] / kv.Value, 4)),

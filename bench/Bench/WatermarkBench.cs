@@ -40,7 +40,10 @@ internal static partial class WatermarkBench
         if (args.Contains("--speed-only")) return await ExtractionSpeedAsync(args, key, options, ct);
         var first = IntArg(args, "--first", 0);
         if (first < 0 || clips < 1) throw new ArgumentException("--first must be 0 or more and --clips 1 or more");
-        var corpus = Corpus(clips, work, StringArg(args, "--corpus", ""), IntArg(args, "--height", 0), first);
+        var corpusArg = StringArg(args, "--corpus", ""); var heightArg = IntArg(args, "--height", 0);
+        var corpus = Corpus(clips, work, corpusArg, heightArg, first);
+        // The list the places count in: parts of one run over it (`--first`) must agree on this to be merged.
+        var corpusList = $"{(corpusArg.Length == 0 ? "default" : corpusArg)}, height {(heightArg == 0 ? "alternating" : heightArg.ToString(CultureInfo.InvariantCulture))}";
         if (args.Contains("--reread")) return await RereadAsync(args, corpus, work, key, options, nullKeys, extraNullSegments, ct);
         BenchOutput.Progress($"corpus: {corpus.Count} clips x {seconds} s; attacks: {attackSet}; work folder {work}");
         BenchOutput.Progress($"full attack suites (platform + Video Seal protocol) on the first {fullClips} clips");
@@ -144,6 +147,7 @@ internal static partial class WatermarkBench
             ["seconds_per_clip"] = seconds,
             ["corpus"] = string.Join(", ", corpus.Select(c => $"{c.Name}@{c.Height}p")),
             ["corpus_first"] = first,
+            ["corpus_list"] = corpusList,
             ["psnr_db_min"] = Round(psnr.DefaultIfEmpty(double.NaN).Min(), 2),
             ["psnr_db_mean"] = Round(psnr.DefaultIfEmpty(double.NaN).Average(), 2),
             ["psnr_mark_alone_db_min"] = Round(markPsnr.DefaultIfEmpty(double.NaN).Min(), 2),
