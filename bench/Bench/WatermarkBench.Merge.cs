@@ -17,7 +17,7 @@ internal static partial class WatermarkBench
     private static Dictionary<string, object?> Merge(string list)
     {
         var dirs = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (dirs.Length == 0) throw new ArgumentException("--merge needs one or more output folders, separated by commas");
+        if (dirs.Length == 0) throw new BenchUsageException("--merge needs one or more output folders, separated by commas");
         var hits = new Dictionary<string, int>();
         var reads = new Dictionary<string, int>();
         var accuracy = new Dictionary<string, double>();

@@ -90,7 +90,8 @@ internal static partial class WatermarkBench
         foreach (var pair in spec.Split(',', StringSplitOptions.RemoveEmptyEntries))
         {
             var kv = pair.Split('=', 2);
-            var v = double.Parse(kv[1], CultureInfo.InvariantCulture);
+            if (kv.Length != 2 || !double.TryParse(kv[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var v))
+                throw new BenchUsageException($"--option: {pair} is not Name=number");
             options = kv[0] switch
             {
                 nameof(WatermarkOptions.Strength) => options with { Strength = v },
@@ -108,7 +109,7 @@ internal static partial class WatermarkBench
                 nameof(WatermarkOptions.CellAmplitudeLimit) => options with { CellAmplitudeLimit = v },
                 nameof(WatermarkOptions.FeedbackRegions) => options with { FeedbackRegions = (int)v },
                 nameof(WatermarkOptions.SearchOrientations) => options with { SearchOrientations = (WatermarkOrientations)(int)v },
-                _ => throw new ArgumentException($"unknown option {kv[0]}"),
+                _ => throw new BenchUsageException($"--option: unknown option {kv[0]}"),
             };
         }
         return options;

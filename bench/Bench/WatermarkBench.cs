@@ -28,19 +28,22 @@ internal static partial class WatermarkBench
         var seconds = IntArg(args, "--seconds", 10);
         var nullKeys = IntArg(args, "--null-keys", 2);
         var attackSet = StringArg(args, "--attacks", CoreAttacks);
+        CheckAttackSelection(attackSet);
         var fullClips = IntArg(args, "--full-clips", 1);
+        var heightArg = IntArg(args, "--height", 0);
+        if (heightArg is not (0 or 720 or 1080)) throw new BenchUsageException("--height must be 720 or 1080 (without it, heights alternate)");
         var extraNullSegments = IntArg(args, "--null-segments", 1000);
+        var first = IntArg(args, "--first", 0);
+        if (first < 0 || clips < 1) throw new BenchUsageException("--first must be 0 or more and --clips 1 or more");
+        var options = OptionsFrom(args);
         var outDir = Path.GetFullPath(StringArg(args, "--out", "bench/out/watermark"));
         Directory.CreateDirectory(outDir);
         var work = Path.Combine(outDir, "work");
         Directory.CreateDirectory(work);
         var key = WatermarkKey.Parse("7a1c9e3b5d2f4068a1b3c5d7e9f10213243546576879a8b9cadbecfd0e1f2031");
 
-        var options = OptionsFrom(args);
         if (args.Contains("--speed-only")) return await ExtractionSpeedAsync(args, key, options, ct);
-        var first = IntArg(args, "--first", 0);
-        if (first < 0 || clips < 1) throw new ArgumentException("--first must be 0 or more and --clips 1 or more");
-        var corpusArg = StringArg(args, "--corpus", ""); var heightArg = IntArg(args, "--height", 0);
+        var corpusArg = StringArg(args, "--corpus", "");
         var corpus = Corpus(clips, work, corpusArg, heightArg, first);
         // The list the places count in: parts of one run over it (`--first`) must agree on this to be merged.
         var corpusList = $"{(corpusArg.Length == 0 ? "default" : corpusArg)}, height {(heightArg == 0 ? "alternating" : heightArg.ToString(CultureInfo.InvariantCulture))}";
@@ -250,8 +253,12 @@ internal static partial class WatermarkBench
         }
     }
 
-    private static IReadOnlyList<WatermarkAttack> SelectAttacks(IReadOnlyList<WatermarkAttack> suite, string selection, string suiteName) =>
-        selection switch
+    /// <summary>The attacks of <paramref name="suite"/> that <paramref name="selection"/> names (a suite's name, all,
+    /// none, or attack names separated by commas); a name that is no attack of either suite is refused.</summary>
+    private static IReadOnlyList<WatermarkAttack> SelectAttacks(IReadOnlyList<WatermarkAttack> suite, string selection, string suiteName)
+    {
+        CheckAttackSelection(selection);
+        return selection switch
         {
             "all" => suite,
             "none" => [],
@@ -259,11 +266,23 @@ internal static partial class WatermarkBench
             "platform" or "videoseal" => [],
             _ => suite.Where(a => selection.Split(',').Contains(a.Name)).ToList(),
         };
+    }
+
+    private static void CheckAttackSelection(string selection)
+    {
+        if (selection is "all" or "none" or "platform" or "videoseal") return;
+        var known = WatermarkAttacks.Platform.Concat(WatermarkAttacks.VideoSealProtocol).Select(a => a.Name).ToHashSet();
+        var unknown = selection.Split(',').Where(n => !known.Contains(n)).ToList();
+        if (unknown.Count > 0)
+            throw new BenchUsageException($"--attacks: no attack named {string.Join(", ", unknown)}; the attacks are {string.Join(", ", known)}");
+    }
 
     private static int IntArg(string[] args, string name, int fallback)
     {
         var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+        if (i < 0 || i + 1 >= args.Length) return fallback;
+        return int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var value) ? value
+            : throw new BenchUsageException($"{name} takes a whole number, not {args[i + 1]}");
     }
 
     private static string StringArg(string[] args, string name, string fallback)
