@@ -17,12 +17,13 @@ var benches = new Dictionary<string, (Func<string[], CancellationToken, Task<IRe
         "bench/run.sh watermark [--clips N] [--first K] [--seconds S] [--corpus a,b,...] [--height 720|1080] "
         + "[--attacks platform|videoseal|all|none|a,b,...] [--full-clips N] [--null-segments N] [--null-keys K] "
         + "[--option Name=value,...] [--out DIR]\n"
-        + "       bench/run.sh watermark --reread [same options]   (reads the files of an earlier run again)\n"
+        + "       bench/run.sh watermark --reread [--reattack] [same options]   (reads the files of an earlier run again; --reattack\n"
+        + "         applies the named attacks to its marked copies again first)\n"
         + "       bench/run.sh watermark --merge DIR1,DIR2,...     (adds up the parts of a run made with --first)\n"
         + "       bench/run.sh watermark --speed-only [--speed-seconds S] [--speed-passes N] [--speed-input FILE] [--option ...]",
         ["--clips", "--first", "--seconds", "--corpus", "--height", "--attacks", "--full-clips", "--null-segments", "--null-keys",
          "--option", "--out", "--merge", "--speed-seconds", "--speed-passes", "--speed-input"],
-        ["--reread", "--speed-only"])),
+        ["--reread", "--reattack", "--speed-only"])),
     ["generator"] = (GeneratorBench.RunAsync, new("bench/run.sh generator [--seconds S] [--size WxH] [--fps N] [--preset NAME] [--rounds N]",
         ["--seconds", "--size", "--fps", "--preset", "--rounds"], [])),
     ["api"] = (ApiBench.RunAsync, new("bench/run.sh api [--clients N] [--minutes M] [--verify-calls N]",

@@ -9,12 +9,15 @@ internal static partial class WatermarkBench
     /// `--reread`: reads again, with the options given now, what an earlier run left in the work folder: each clip's
     /// attacked copies (`c{i}.{attack}.*`, the attacks of both suites named by `--attacks`), its unmarked encode in 1 s windows and its
     /// marked encode under `--null-keys` random keys, plus `--null-segments` unmarked windows beyond the corpus. Nothing
-    /// is marked or encoded again, so a change to the extractor is measured on exactly the files the run read.
+    /// is marked or encoded again, so a change to the extractor is measured on exactly the files the run read. With
+    /// `--reattack` the named attacks are first applied again to the run's marked copies (for an attack whose definition
+    /// changed); the marks themselves are still the run's.
     /// </summary>
     private static async Task<Dictionary<string, object?>> RereadAsync(string[] args, List<CorpusClip> corpus, string work,
         WatermarkKey key, WatermarkOptions options, int nullKeys, int extraNullSegments, CancellationToken ct)
     {
         var selection = StringArg(args, "--attacks", CoreAttacks);
+        var reattack = args.Contains("--reattack");
         var attacks = SelectAttacks(WatermarkAttacks.Platform, selection, "platform")
             .Concat(SelectAttacks(WatermarkAttacks.VideoSealProtocol, selection, "videoseal")).ToList();
         var recovered = new Dictionary<string, List<bool>>();
@@ -29,6 +32,13 @@ internal static partial class WatermarkBench
             foreach (var attack in attacks)
             {
                 var file = Path.Combine(work, $"c{i}.{attack.Name}.{attack.Extension}");
+                if (reattack)
+                {
+                    // The marked copy each suite attacks: the 10 s CRF 23 encode, or Video Seal's 72 lossless frames.
+                    var source = Path.Combine(work, WatermarkAttacks.VideoSealProtocol.Contains(attack) ? $"c{i}.vs.mkv" : $"c{i}.marked.mp4");
+                    if (!File.Exists(source)) continue;
+                    file = await AttackAsync(source, attack, work, i, ct);
+                }
                 if (!File.Exists(file)) continue;
                 var (hit, acc, sync) = await ReadAsync(file, key, payload, options, ct);
                 Record(recovered, bitAccuracy, attack.Name, hit, acc);
