@@ -69,11 +69,14 @@ public static class WatermarkAttacks
         FilterThen("screen_recording", AttackTarget.Recover95, "scale=trunc(iw*0.375)*2:-2,crop=trunc(iw*0.45)*2:trunc(ih*0.45)*2,eq=brightness=0.05", X264(28)),
     ];
 
-    /// <summary>Video Seal's evaluation protocol (72 frames at 24 fps per clip), written losslessly unless a codec is the attack.</summary>
+    /// <summary>Video Seal's evaluation protocol (72 frames at 24 fps per clip), written losslessly unless a codec is the attack.
+    /// The protocol crops at a random position; here each crop has one position, drawn once (0.71: 28 % of the width
+    /// from the left, 15 % of the height from the top, near the right edge; 0.55: 30 % and 10 %), so every run and
+    /// every clip is cropped alike and no crop sits at the centre.</summary>
     public static IReadOnlyList<WatermarkAttack> VideoSealProtocol { get; } =
     [
         new("vs_identity", AttackTarget.Recover99, Lossless),
-        Filter("vs_crop_0.71", AttackTarget.Recover99, "crop=trunc(iw*0.355)*2:trunc(ih*0.355)*2"),
+        Filter("vs_crop_0.71", AttackTarget.Recover99, "crop=trunc(iw*0.355)*2:trunc(ih*0.355)*2:iw*0.28:ih*0.15"),
         Filter("vs_crop_0.55", AttackTarget.Recover95, "crop=trunc(iw*0.275)*2:trunc(ih*0.275)*2:iw*0.3:ih*0.1"),
         Filter("vs_resize_0.71", AttackTarget.Recover99, "scale=trunc(iw*0.355)*2:trunc(ih*0.355)*2"),
         Filter("vs_resize_0.55", AttackTarget.Recover99, "scale=trunc(iw*0.275)*2:trunc(ih*0.275)*2"),
@@ -101,7 +104,7 @@ public static class WatermarkAttacks
         Filter("vs_speed_x0.5", AttackTarget.Recover99, "setpts=2*PTS"),
         Filter("vs_averaging_3", AttackTarget.Recover99, "tmix=frames=3"),
         Filter("vs_reorder", AttackTarget.Recover99, "shuffleframes=4 5 6 7 0 1 2 3"),
-        FilterThen("vs_combined_crf30", AttackTarget.Recover95, "crop=trunc(iw*0.355)*2:trunc(ih*0.355)*2," + Brightness(0.5), X264(30)),
+        FilterThen("vs_combined_crf30", AttackTarget.Recover95, "crop=trunc(iw*0.355)*2:trunc(ih*0.355)*2:iw*0.28:ih*0.15," + Brightness(0.5), X264(30)),
     ];
 
     public static WatermarkAttack Get(string name) =>
