@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Provenance.Cli.Tests;
 
 /// <summary>
@@ -54,24 +52,8 @@ public sealed class BenchCommandLineTests
 
     private static async Task<(int ExitCode, string Stderr)> RunAsync(string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Runner);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var process = Process.Start(psi) ?? throw new InvalidOperationException("cannot start the bench runner");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"bench {string.Join(' ', args)} was not refused within a minute: {await stderr}");
-        }
-        await stdout;
-        return (process.ExitCode, await stderr);
+        var result = await CliProcess.RunDllAsync(Runner, new Dictionary<string, string>(), Path.GetTempPath(), args);
+        return (result.ExitCode, result.Stderr);
     }
 
     /// <summary>The runner built beside these tests: bench/Bench/bin/CONFIGURATION/TFM/provenance-bench.dll.</summary>

@@ -7,9 +7,12 @@ internal static class CliProcess
 {
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
-    public static async Task<Result> RunAsync(IReadOnlyDictionary<string, string> environment, string workingDirectory, params string[] args)
+    public static Task<Result> RunAsync(IReadOnlyDictionary<string, string> environment, string workingDirectory, params string[] args) =>
+        RunDllAsync(Path.Combine(AppContext.BaseDirectory, "provenance.dll"), environment, workingDirectory, args);
+
+    /// <summary>Runs a built .NET program (<paramref name="dll"/>) with <c>dotnet</c>; gives up after 3 minutes.</summary>
+    public static async Task<Result> RunDllAsync(string dll, IReadOnlyDictionary<string, string> environment, string workingDirectory, params string[] args)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "provenance.dll");
         var psi = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -26,7 +29,7 @@ internal static class CliProcess
         {
             psi.Environment[k] = v;
         }
-        using var process = Process.Start(psi) ?? throw new InvalidOperationException("cannot start the CLI");
+        using var process = Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {dll}");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
@@ -37,7 +40,7 @@ internal static class CliProcess
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"provenance {string.Join(' ', args)} did not finish in 3 minutes");
+            throw new TimeoutException($"{Path.GetFileNameWithoutExtension(dll)} {string.Join(' ', args)} did not finish in 3 minutes");
         }
         return new Result(process.ExitCode, await stdout, await stderr);
     }
