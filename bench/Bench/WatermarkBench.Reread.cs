@@ -13,11 +13,9 @@ internal static partial class WatermarkBench
     /// `--reattack` the named attacks are first applied again to the run's marked copies (for an attack whose definition
     /// changed); the marks themselves are still the run's.
     /// </summary>
-    private static async Task<Dictionary<string, object?>> RereadAsync(string[] args, List<CorpusClip> corpus, string work,
-        WatermarkKey key, WatermarkOptions options, int nullKeys, int extraNullSegments, CancellationToken ct)
+    private static async Task<Dictionary<string, object?>> RereadAsync(string selection, bool reattack, List<CorpusClip> corpus,
+        string work, WatermarkKey key, WatermarkOptions options, int nullKeys, int extraNullSegments, CancellationToken ct)
     {
-        var selection = StringArg(args, "--attacks", CoreAttacks);
-        var reattack = args.Contains("--reattack");
         var attacks = SelectAttacks(WatermarkAttacks.Platform, selection, "platform")
             .Concat(SelectAttacks(WatermarkAttacks.VideoSealProtocol, selection, "videoseal")).ToList();
         var recovered = new Dictionary<string, List<bool>>();

@@ -47,7 +47,7 @@ internal static partial class WatermarkBench
         var corpus = Corpus(clips, work, corpusArg, heightArg, first);
         // The list the places count in: parts of one run over it (`--first`) must agree on this to be merged.
         var corpusList = $"{(corpusArg.Length == 0 ? "default" : corpusArg)}, height {(heightArg == 0 ? "alternating" : heightArg.ToString(CultureInfo.InvariantCulture))}";
-        if (args.Contains("--reread")) return await RereadAsync(args, corpus, work, key, options, nullKeys, extraNullSegments, ct);
+        if (args.Contains("--reread")) return await RereadAsync(attackSet, args.Contains("--reattack"), corpus, work, key, options, nullKeys, extraNullSegments, ct);
         BenchOutput.Progress($"corpus: {corpus.Count} clips x {seconds} s; attacks: {attackSet}; work folder {work}");
         BenchOutput.Progress($"full attack suites (platform + Video Seal protocol) on the first {fullClips} clips");
         var corePlatform = SelectAttacks(WatermarkAttacks.Platform, attackSet, "platform");
@@ -254,11 +254,9 @@ internal static partial class WatermarkBench
     }
 
     /// <summary>The attacks of <paramref name="suite"/> that <paramref name="selection"/> names (a suite's name, all,
-    /// none, or attack names separated by commas); a name that is no attack of either suite is refused.</summary>
-    private static IReadOnlyList<WatermarkAttack> SelectAttacks(IReadOnlyList<WatermarkAttack> suite, string selection, string suiteName)
-    {
-        CheckAttackSelection(selection);
-        return selection switch
+    /// none, or attack names separated by commas, checked by <see cref="CheckAttackSelection"/>).</summary>
+    private static IReadOnlyList<WatermarkAttack> SelectAttacks(IReadOnlyList<WatermarkAttack> suite, string selection, string suiteName) =>
+        selection switch
         {
             "all" => suite,
             "none" => [],
@@ -266,8 +264,8 @@ internal static partial class WatermarkBench
             "platform" or "videoseal" => [],
             _ => suite.Where(a => selection.Split(',').Contains(a.Name)).ToList(),
         };
-    }
 
+    /// <summary>Refuses an <c>--attacks</c> list that names an attack of neither suite.</summary>
     private static void CheckAttackSelection(string selection)
     {
         if (selection is "all" or "none" or "platform" or "videoseal") return;
