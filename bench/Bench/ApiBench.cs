@@ -20,6 +20,10 @@ namespace Provenance.Bench;
 /// </summary>
 internal static partial class ApiBench
 {
+    /// <summary>What <c>bench/run.sh api</c> accepts (checked before it runs).</summary>
+    public static BenchArgs Arguments { get; } = new("bench/run.sh api [--clients N] [--minutes M] [--verify-calls N]",
+        ["--clients", "--minutes", "--verify-calls"], []);
+
     private static readonly TimeSpan ScanTimeLimit = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
 

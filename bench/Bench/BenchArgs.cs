@@ -3,13 +3,15 @@ namespace Provenance.Bench;
 /// <summary>
 /// What a benchmark accepts on its command line: options that take a value, switches, and how many plain arguments.
 /// Each benchmark reads its own options; this checks the command line against them first, so a misspelt option
-/// (`--clip 4`) or `--help` is answered at once instead of being ignored by a run that may take hours.
+/// (`--clip 4`) or `--help` is answered at once instead of being ignored by a run that may take hours. A command line
+/// that starts with <paramref name="ChildMode"/> is the benchmark starting itself as a child, and is not checked.
 /// </summary>
-internal sealed record BenchArgs(string Usage, string[] Values, string[] Switches, int MaxPlain = 0)
+internal sealed record BenchArgs(string Usage, string[] Values, string[] Switches, string? ChildMode = null, int MaxPlain = 0)
 {
     /// <summary>Null when the arguments fit, else what is wrong with them.</summary>
     public string? Check(IReadOnlyList<string> args)
     {
+        if (ChildMode is not null && args.Count > 0 && args[0] == ChildMode) return null;
         var plain = 0;
         for (var i = 0; i < args.Count; i++)
         {

@@ -20,9 +20,15 @@ namespace Provenance.Bench;
 /// </summary>
 internal static class C2paBench
 {
+    /// <summary>What <c>bench/run.sh c2pa</c> accepts (checked before it runs).</summary>
+    public static BenchArgs Arguments { get; } = new("bench/run.sh c2pa [--runs N] [--skip-2gb]", ["--runs"], ["--skip-2gb"], ChildMode);
+
+    /// <summary>The first argument of the child this bench starts to measure its memory alone (`c2pa --rss-child ...`).</summary>
+    private const string ChildMode = "--rss-child";
+
     public static async Task<IReadOnlyDictionary<string, object?>> RunAsync(string[] args, CancellationToken ct)
     {
-        if (args.Length >= 3 && args[0] == "--rss-child") return await RssChildAsync(args[1], args[2], args.Length > 3 ? args[3] : null, ct);
+        if (args.Length >= 3 && args[0] == ChildMode) return await RssChildAsync(args[1], args[2], args.Length > 3 ? args[3] : null, ct);
         int runs = OptionValue(args, "--runs") is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : 7;
         var root = RepoRoot();
         var work = Path.Combine(root, "bench", "out", "c2pa");
@@ -84,7 +90,7 @@ internal static class C2paBench
             var output = Path.Combine(work, "ours-2gb.mp4");
             try
             {
-                var child = await RunAsync("dotnet", [typeof(C2paBench).Assembly.Location, "c2pa", "--rss-child", big, output, chainPem], work, ct);
+                var child = await RunAsync("dotnet", [typeof(C2paBench).Assembly.Location, "c2pa", ChildMode, big, output, chainPem], work, ct);
                 var result = JsonDocument.Parse(child.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]).RootElement;
                 figures["peak_rss_mb_2gb"] = result.GetProperty("peak_rss_mb").GetDouble();
                 figures["sign_s_2gb"] = result.GetProperty("sign_s").GetDouble();

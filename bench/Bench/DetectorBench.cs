@@ -19,6 +19,9 @@ namespace Provenance.Bench;
 /// </summary>
 internal static class DetectorBench
 {
+    /// <summary>What <c>bench/run.sh detector</c> accepts (checked before it runs).</summary>
+    public static BenchArgs Arguments { get; } = new("bench/run.sh detector [SECONDS] [FPS] [LEDGER_ENTRIES]", [], [], MaxPlain: 3);
+
     private const int Rounds = 2;
 
     public static async Task<IReadOnlyDictionary<string, object?>> RunAsync(string[] args, CancellationToken ct)

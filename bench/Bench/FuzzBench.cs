@@ -9,6 +9,10 @@ namespace Provenance.Bench;
 /// </summary>
 internal static class FuzzBench
 {
+    /// <summary>What <c>bench/run.sh fuzz</c> accepts (checked before it runs).</summary>
+    public static BenchArgs Arguments { get; } = new("bench/run.sh fuzz [TARGET...]   (FUZZ_ITERATIONS, FUZZ_SEED in the environment)",
+        [], [], MaxPlain: int.MaxValue);
+
     public static Task<IReadOnlyDictionary<string, object?>> RunAsync(string[] args, CancellationToken cancellationToken)
     {
         long iterations = long.TryParse(Environment.GetEnvironmentVariable("FUZZ_ITERATIONS"), out long fromEnvironment) ? fromEnvironment : 200_000;

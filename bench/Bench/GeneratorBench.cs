@@ -22,6 +22,10 @@ namespace Provenance.Bench;
 /// </summary>
 internal static class GeneratorBench
 {
+    /// <summary>What <c>bench/run.sh generator</c> accepts (checked before it runs).</summary>
+    public static BenchArgs Arguments { get; } = new("bench/run.sh generator [--seconds S] [--size WxH] [--fps N] [--preset NAME] [--rounds N]",
+        ["--seconds", "--size", "--fps", "--preset", "--rounds"], []);
+
     public static async Task<IReadOnlyDictionary<string, object?>> RunAsync(string[] args, CancellationToken ct)
     {
         var seconds = double.Parse(Option(args, "--seconds", "60"), CultureInfo.InvariantCulture);

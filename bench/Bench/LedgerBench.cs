@@ -17,6 +17,10 @@ namespace Provenance.Bench;
 /// </summary>
 internal static class LedgerBench
 {
+    /// <summary>What <c>bench/run.sh ledger</c> accepts (checked before it runs).</summary>
+    public static BenchArgs Arguments { get; } = new("bench/run.sh ledger [--entries N] [--appends N] [--batch N] [--in-flight N] [--appends-only]",
+        ["--entries", "--appends", "--batch", "--in-flight"], ["--appends-only"]);
+
     private const string Origin = "bench.local/ledger";
 
     public static async Task<IReadOnlyDictionary<string, object?>> RunAsync(string[] args, CancellationToken ct)

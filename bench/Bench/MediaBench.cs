@@ -12,6 +12,10 @@ namespace Provenance.Bench;
 /// </summary>
 internal static partial class MediaBench
 {
+    /// <summary>What <c>bench/run.sh media</c> accepts (checked before it runs).</summary>
+    public static BenchArgs Arguments { get; } = new("bench/run.sh media [--seconds N] [--runs N] [--format yuv420p|gray|rgb24] [--mode frames|buffer]",
+        ["--seconds", "--runs", "--format", "--mode"], []);
+
     public static async Task<IReadOnlyDictionary<string, object?>> RunAsync(string[] args, CancellationToken cancellationToken)
     {
         var seconds = IntOption(args, "--seconds", 60);

@@ -18,6 +18,19 @@ namespace Provenance.Bench;
 /// </summary>
 internal static partial class WatermarkBench
 {
+    /// <summary>What <c>bench/run.sh watermark</c> accepts (checked before it runs).</summary>
+    public static BenchArgs Arguments { get; } = new(
+        "bench/run.sh watermark [--clips N] [--first K] [--seconds S] [--corpus a,b,...] [--height 720|1080] "
+            + "[--attacks platform|videoseal|all|none|a,b,...] [--full-clips N] [--null-segments N] [--null-keys K] "
+            + "[--option Name=value,...] [--out DIR]\n"
+            + "       bench/run.sh watermark --reread [--reattack] [same options]   (reads the files of an earlier run again; --reattack\n"
+            + "         applies the named attacks to its marked copies again first)\n"
+            + "       bench/run.sh watermark --merge DIR1,DIR2,...     (adds up the parts of a run made with --first)\n"
+            + "       bench/run.sh watermark --speed-only [--speed-seconds S] [--speed-passes N] [--speed-input FILE] [--option ...]",
+        ["--clips", "--first", "--seconds", "--corpus", "--height", "--attacks", "--full-clips", "--null-segments", "--null-keys",
+        "--option", "--out", "--merge", "--speed-seconds", "--speed-passes", "--speed-input"],
+        ["--reread", "--reattack", "--speed-only"]);
+
     private const ulong PayloadBase = 0x5eed000000000000;
 
     public static async Task<IReadOnlyDictionary<string, object?>> RunAsync(string[] args, CancellationToken ct)
