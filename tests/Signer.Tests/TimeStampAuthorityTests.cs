@@ -37,6 +37,27 @@ public sealed class TimeStampAuthorityTests
         Assert.Equal(2, token.AsSignedCms().Certificates.Count);
     }
 
+    [Fact]
+    public void Serials_AreAlwaysMinimalPositiveDerIntegers_SoTokensCanAlwaysBeEncoded()
+    {
+        // One random serial in 256 used to start with a zero byte followed by one below 0x80, which the token's DER
+        // encoder refuses: time-stamping then failed at random. The writer below refuses exactly those serials.
+        for (var i = 0; i < 20_000; i++)
+        {
+            var serial = CertificateAuthority.NewSerial();
+            Assert.Equal(16, serial.Length);
+            Assert.InRange(serial[0], 0x01, 0x7F);
+            new System.Formats.Asn1.AsnWriter(System.Formats.Asn1.AsnEncodingRules.DER).WriteInteger(serial);
+        }
+        var (authority, _) = NewAuthority();
+        for (var i = 0; i < 1_000; i++)
+        {
+            var token = authority.CreateToken(new Oid("2.16.840.1.101.3.4.2.1"), SHA256.HashData(BitConverter.GetBytes(i)), nonce: null);
+            Assert.True(Rfc3161TimestampToken.TryDecode(token, out var decoded, out _));
+            Assert.InRange(decoded!.TokenInfo.GetSerialNumber().Span[0], 0x01, 0x7F);
+        }
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("30")]

@@ -106,7 +106,9 @@ public static class CertificateAuthority
         return WithKey(cert, key);
     }
 
-    private static byte[] NewSerial()
+    /// <summary>A random 16-byte serial number (certificates, time-stamp tokens): positive, and its first byte never
+    /// zero, so it is already the minimal DER INTEGER encoding that ASN.1 writers insist on.</summary>
+    internal static byte[] NewSerial()
     {
         var serial = RandomNumberGenerator.GetBytes(16);
         serial[0] = (byte)((serial[0] & 0x7F) | 0x01);

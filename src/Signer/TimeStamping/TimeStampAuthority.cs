@@ -2,6 +2,7 @@ using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.Pkcs;
 using System.Security.Cryptography.X509Certificates;
+using Provenance.Signer.Certificates;
 
 namespace Provenance.Signer.TimeStamping;
 
@@ -55,8 +56,8 @@ public sealed class TimeStampAuthority
     /// <summary>A DER <c>TimeStampToken</c> (CMS ContentInfo) over a message hash.</summary>
     public byte[] CreateToken(Oid hashAlgorithm, ReadOnlyMemory<byte> messageHash, ReadOnlyMemory<byte>? nonce)
     {
-        var serial = RandomNumberGenerator.GetBytes(16);
-        serial[0] &= 0x7F;
+        // A leading zero byte followed by one below 0x80 is not minimal DER, and the encoder throws on it.
+        var serial = CertificateAuthority.NewSerial();
         var info = new Rfc3161TimestampTokenInfo(_policy, hashAlgorithm, messageHash, serial, _clock(),
             accuracyInMicroseconds: 1_000_000, isOrdering: false, nonce: nonce);
         var cms = new SignedCms(new ContentInfo(new Oid(TstInfoContentType), info.Encode()), detached: false);
